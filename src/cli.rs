@@ -1,0 +1,157 @@
+//! The command line: one binary, `dialogue-graph`, with a subcommand per task.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{DEFAULT_BIND, Sources};
+use crate::dump::DumpFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dialogue-graph",
+    version,
+    about = "Publishes the knowledge graph of the 2017 High-Level Dialogue between the CPC and World Political Parties as linked data",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the graph over HTTP: SPARQL endpoint, entity pages, dumps
+    Serve(ServeArgs),
+    /// Bulk-load RDF files into a persistent store, all or nothing
+    Load(LoadArgs),
+    /// Run a SPARQL query and print the results
+    Query(QueryArgs),
+    /// Write the whole graph as Turtle, JSON-LD, N-Triples or N-Quads
+    Dump(DumpArgs),
+    /// Check the data against the SHACL shapes in ontology/shapes.ttl
+    Validate(ValidateArgs),
+}
+
+/// Where the graph comes from when no persistent store is named.
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Directory of the vocabulary and shapes (*.ttl)
+    #[arg(long, value_name = "DIR", default_value = "ontology")]
+    pub ontology_dir: PathBuf,
+    /// Directory of the data (*.ttl)
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+impl SourceArgs {
+    pub fn sources(&self) -> Sources {
+        Sources {
+            ontology_dir: self.ontology_dir.clone(),
+            data_dir: self.data_dir.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_BIND)]
+    pub bind: String,
+    /// Base IRI of the entity IRIs [default: http://<bind address>/]
+    #[arg(long, value_name = "IRI")]
+    pub base_iri: Option<String>,
+    /// Serve this persistent store (made by `load`) instead of the files
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Stop a SPARQL query after this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub query_timeout: f64,
+    /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
+    #[arg(long)]
+    pub allow_service: bool,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// The persistent store directory (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// Base IRI that relative IRIs in the files resolve against
+    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
+    pub base_iri: String,
+    /// RDF files (.ttl .nt .nq .trig .rdf .jsonld, optionally .gz); each goes into the graph BASE/graph/<name>
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Do not draw a progress bar
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A text table (SELECT), true/false (ASK), Turtle (CONSTRUCT/DESCRIBE)
+    Table,
+    Json,
+    Xml,
+    Csv,
+    Tsv,
+    Turtle,
+    Ntriples,
+    Jsonld,
+    Rdfxml,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The SPARQL query text (or give --file)
+    #[arg(
+        value_name = "QUERY",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub query: Option<String>,
+    /// Read the query from this file (- for standard input)
+    #[arg(long, short, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Query this persistent store instead of the files
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Base IRI the data is loaded under
+    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
+    pub base_iri: String,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DumpFormat::Turtle)]
+    pub format: DumpFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Dump this persistent store instead of the files
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Base IRI the data is loaded under
+    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
+    pub base_iri: String,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Base IRI the data is loaded under
+    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
+    pub base_iri: String,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}

@@ -1,0 +1,25 @@
+//! `dialogue-graph dump`
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use crate::cli::DumpArgs;
+use crate::config::BaseIri;
+use crate::dump::write_dump;
+use crate::error::Result;
+
+pub fn run(args: DumpArgs) -> Result<()> {
+    let base = BaseIri::parse(&args.base_iri)?;
+    let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path)?;
+            write_dump(&dataset, args.format, BufWriter::new(file))?.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            write_dump(&dataset, args.format, BufWriter::new(stdout))?.flush()?;
+        }
+    }
+    Ok(())
+}

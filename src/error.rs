@@ -1,0 +1,116 @@
+//! The one error type of the crate. Every failure a user can meet is a variant
+//! here with a message that says what went wrong and, where it helps, what to do;
+//! `IntoResponse` maps each to the HTTP status a client should see.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read the directory {}: {source} (run from the repository root, or name the directory with --data-dir / --ontology-dir)", path.display())]
+    SourceDirectory {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot read {}: {source}", path.display())]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// A syntax error in an RDF file, located as `file:line:column` (1-based).
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: u64,
+        column: u64,
+        message: String,
+    },
+
+    #[error("{}: cannot tell the RDF format from the file name (use .ttl, .nt, .nq, .trig, .rdf or .jsonld, optionally followed by .gz)", path.display())]
+    UnknownFileFormat { path: PathBuf },
+
+    #[error("invalid base IRI {iri:?}: {reason}")]
+    InvalidBaseIri { iri: String, reason: String },
+
+    #[error("no store at {}: create one with `dialogue-graph load --store {} FILE...`", path.display(), path.display())]
+    StoreNotFound { path: PathBuf },
+
+    #[error(
+        "this build has no persistent store: rebuild with `cargo build --release --features rocksdb` (needs libclang, Debian package libclang-dev)"
+    )]
+    PersistentStoreUnavailable,
+
+    #[error("storage error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+
+    #[error("SPARQL syntax error: {0}")]
+    QuerySyntax(String),
+
+    #[error("the query is nested {depth} levels deep; at most {limit} levels are accepted")]
+    QueryTooDeep { depth: usize, limit: usize },
+
+    #[error("query evaluation failed: {0}")]
+    QueryEvaluation(String),
+
+    #[error("the query did not finish within {} s and was stopped", .0.as_secs_f64())]
+    QueryTimeout(Duration),
+
+    #[error("cannot produce {requested}; available: {}", offered.join(", "))]
+    NotAcceptable {
+        requested: String,
+        offered: Vec<&'static str>,
+    },
+
+    #[error("{0}")]
+    BadRequest(String),
+
+    #[error("SHACL: {0}")]
+    Shacl(String),
+
+    #[error("the data breaks {0} SHACL rule(s); see the report above")]
+    ShapesViolated(usize),
+
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The HTTP status that tells a client whose fault this is.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::QuerySyntax(_) | Error::QueryTooDeep { .. } | Error::BadRequest(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Error::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
+            Error::QueryTimeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        // Server-side failures are logged in full but answered with a generic
+        // message: paths and storage details are nobody else's business.
+        let body = if status.is_server_error() && !matches!(self, Error::QueryTimeout(_)) {
+            tracing::error!(error = %self, "request failed");
+            "internal server error\n".to_owned()
+        } else {
+            format!("{self}\n")
+        };
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        response
+    }
+}

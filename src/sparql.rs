@@ -1,0 +1,358 @@
+//! Running SPARQL queries against the dataset, shared by the `query` command and
+//! the `/sparql` endpoint: guarded parsing, evaluation over the union of the
+//! named graphs, and serialisation of results in the standard formats.
+
+use std::io::Write;
+
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, PreparedSparqlQuery, QueryResults, SparqlEvaluator};
+
+use crate::config::BaseIri;
+use crate::error::{Error, Result};
+use crate::store::Dataset;
+
+/// Deepest nesting of `{ ( [` accepted. Oxigraph's recursive-descent parser
+/// overflows the stack (aborting the whole process) a few thousand levels down;
+/// no real query comes near this limit.
+pub const MAX_NESTING: usize = 128;
+
+/// The prefixes every serialisation of this graph declares.
+pub const PREFIXES: &[(&str, &str)] = &[
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("schema", "http://schema.org/"),
+    ("org", "http://www.w3.org/ns/org#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("dctype", "http://purl.org/dc/dcmitype/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("oa", "http://www.w3.org/ns/oa#"),
+    ("sh", "http://www.w3.org/ns/shacl#"),
+    ("vann", "http://purl.org/vocab/vann/"),
+    ("wd", "http://www.wikidata.org/entity/"),
+    ("dbr", "http://dbpedia.org/resource/"),
+];
+
+/// Options for one query evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct QueryOptions {
+    /// `default-graph-uri` of the SPARQL protocol; empty means the union of all graphs.
+    pub default_graphs: Vec<NamedNode>,
+    /// `named-graph-uri` of the SPARQL protocol; empty means all named graphs.
+    pub named_graphs: Vec<NamedNode>,
+    /// Let `SERVICE` fetch remote endpoints (off unless the operator enables it).
+    pub allow_service: bool,
+}
+
+/// Parses `query` after checking its nesting depth. The base IRI of the
+/// dataset is the query's base, and its prefixes (plus the project's own `dg:`)
+/// are predeclared, so `dg:outcome` works without a PREFIX line.
+pub fn prepare(
+    query: &str,
+    base: &BaseIri,
+    options: &QueryOptions,
+    cancellation: CancellationToken,
+) -> Result<PreparedSparqlQuery> {
+    check_nesting(query)?;
+    let mut evaluator = SparqlEvaluator::new()
+        .with_base_iri(base.as_str())
+        .map_err(|e| Error::InvalidBaseIri {
+            iri: base.to_string(),
+            reason: e.to_string(),
+        })?
+        .with_cancellation_token(cancellation);
+    for (prefix, namespace) in PREFIXES
+        .iter()
+        .map(|(p, n)| (*p, (*n).to_owned()))
+        .chain([("dg", base.vocabulary())])
+    {
+        evaluator = evaluator
+            .with_prefix(prefix, namespace)
+            .map_err(|e| Error::QuerySyntax(e.to_string()))?;
+    }
+    if !options.allow_service {
+        evaluator = evaluator.without_default_http_service_handler();
+    }
+    let mut prepared = evaluator
+        .parse_query(query)
+        .map_err(|e| Error::QuerySyntax(e.to_string()))?;
+    let dataset = prepared.dataset_mut();
+    if !options.default_graphs.is_empty() {
+        dataset.set_default_graph(
+            options
+                .default_graphs
+                .iter()
+                .cloned()
+                .map(GraphName::from)
+                .collect(),
+        );
+    } else if dataset.is_default_dataset() {
+        // No FROM in the query and no default-graph-uri: the default graph is
+        // the union of all the named graphs the data was loaded into.
+        dataset.set_default_graph_as_union();
+    }
+    if !options.named_graphs.is_empty() {
+        dataset.set_available_named_graphs(
+            options
+                .named_graphs
+                .iter()
+                .cloned()
+                .map(NamedOrBlankNode::from)
+                .collect(),
+        );
+    }
+    Ok(prepared)
+}
+
+/// Evaluates a prepared query. Solutions and triples are produced lazily as
+/// the caller iterates, so large results are never held whole in memory.
+pub fn execute(dataset: &Dataset, prepared: PreparedSparqlQuery) -> Result<QueryResults<'static>> {
+    prepared
+        .on_store(dataset.store())
+        .execute()
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))
+}
+
+/// Parses and runs a query in one go (used by the CLI and the tests).
+pub fn run(dataset: &Dataset, query: &str) -> Result<QueryResults<'static>> {
+    let prepared = prepare(
+        query,
+        dataset.base(),
+        &QueryOptions::default(),
+        CancellationToken::new(),
+    )?;
+    execute(dataset, prepared)
+}
+
+/// Rejects a query nested deeper than [`MAX_NESTING`] before the parser sees it.
+/// Brackets inside string literals, IRIs and comments do not count.
+pub fn check_nesting(query: &str) -> Result<()> {
+    let mut depth = 0_usize;
+    let mut deepest = 0_usize;
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                // A comment runs to the end of the line.
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' | '\'' => {
+                // Skip a string literal (short or long form), honouring escapes.
+                let quote = c;
+                let mut run = 1;
+                while chars.peek() == Some(&quote) && run < 3 {
+                    chars.next();
+                    run += 1;
+                }
+                if run == 2 {
+                    continue; // the empty string ""
+                }
+                let closing = run;
+                let mut seen = 0;
+                while let Some(c) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                        seen = 0;
+                    } else if c == quote {
+                        seen += 1;
+                        if seen == closing {
+                            break;
+                        }
+                    } else {
+                        seen = 0;
+                    }
+                }
+            }
+            '<' => {
+                // An IRI reference has no spaces; a comparison operator is followed by one.
+                let mut lookahead = chars.clone();
+                let mut is_iri = false;
+                for c in lookahead.by_ref() {
+                    if c == '>' {
+                        is_iri = true;
+                        break;
+                    }
+                    if c.is_whitespace() || c == '<' || c == '"' || c == '{' || c == '}' {
+                        break;
+                    }
+                }
+                if is_iri {
+                    chars = lookahead;
+                }
+            }
+            '{' | '(' | '[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_NESTING {
+                    return Err(Error::QueryTooDeep {
+                        depth: deepest,
+                        limit: MAX_NESTING,
+                    });
+                }
+            }
+            '}' | ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A serialisation a query result can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultFormat {
+    /// For SELECT and ASK.
+    Results(QueryResultsFormat),
+    /// For CONSTRUCT and DESCRIBE.
+    Graph(RdfFormat),
+}
+
+impl ResultFormat {
+    /// Formats by the short names used by `--format` and `?format=`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "json" | "srj" => Self::Results(QueryResultsFormat::Json),
+            "xml" | "srx" => Self::Results(QueryResultsFormat::Xml),
+            "csv" => Self::Results(QueryResultsFormat::Csv),
+            "tsv" => Self::Results(QueryResultsFormat::Tsv),
+            "turtle" | "ttl" => Self::Graph(RdfFormat::Turtle),
+            "ntriples" | "nt" | "n-triples" => Self::Graph(RdfFormat::NTriples),
+            "nquads" | "nq" | "n-quads" => Self::Graph(RdfFormat::NQuads),
+            "trig" => Self::Graph(RdfFormat::TriG),
+            "rdfxml" | "rdf" | "xml-rdf" => Self::Graph(RdfFormat::RdfXml),
+            "jsonld" | "json-ld" => Self::Graph(RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            }),
+            _ => return None,
+        })
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Results(f) => f.media_type(),
+            Self::Graph(f) => f.media_type(),
+        }
+    }
+}
+
+/// Writes `results` to `writer` in `format`, streaming solution by solution.
+/// A SELECT asked for in an RDF format (or the reverse) is an error that lists
+/// what does fit.
+pub fn write_results<W: Write>(
+    results: QueryResults<'static>,
+    format: ResultFormat,
+    base: &BaseIri,
+    writer: W,
+) -> Result<W> {
+    match (results, format) {
+        (QueryResults::Boolean(value), ResultFormat::Results(f)) => Ok(
+            QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(writer, value)?,
+        ),
+        (QueryResults::Solutions(solutions), ResultFormat::Results(f)) => {
+            let mut serializer = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(writer, solutions.variables().to_vec())?;
+            for solution in solutions {
+                let solution = solution.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+                serializer.serialize(&solution)?;
+            }
+            Ok(serializer.finish()?)
+        }
+        (QueryResults::Graph(triples), ResultFormat::Graph(f)) => {
+            let mut serializer = rdf_serializer(f, base).for_writer(writer);
+            for triple in triples {
+                let triple = triple.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+                serializer.serialize_triple(&triple)?;
+            }
+            Ok(serializer.finish()?)
+        }
+        (QueryResults::Graph(_), ResultFormat::Results(f)) => Err(Error::NotAcceptable {
+            requested: f.media_type().to_owned(),
+            offered: GRAPH_MEDIA_TYPES.to_vec(),
+        }),
+        (_, ResultFormat::Graph(f)) => Err(Error::NotAcceptable {
+            requested: f.media_type().to_owned(),
+            offered: RESULTS_MEDIA_TYPES.to_vec(),
+        }),
+    }
+}
+
+/// A serializer for `format` that declares the project's prefixes and base.
+pub fn rdf_serializer(format: RdfFormat, base: &BaseIri) -> RdfSerializer {
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, namespace) in PREFIXES
+        .iter()
+        .map(|(p, n)| (*p, (*n).to_owned()))
+        .chain([("dg", base.vocabulary())])
+    {
+        // The prefixes are constants known to be valid IRIs.
+        serializer = serializer
+            .with_prefix(prefix, namespace)
+            .unwrap_or_else(|_| RdfSerializer::from_format(format));
+    }
+    serializer
+}
+
+/// Media types of SELECT and ASK results, most preferred first.
+pub const RESULTS_MEDIA_TYPES: &[&str] = &[
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+];
+
+/// Media types of CONSTRUCT and DESCRIBE results, most preferred first.
+pub const GRAPH_MEDIA_TYPES: &[&str] = &[
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/n-quads",
+    "application/trig",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_within_the_limit_is_accepted() {
+        let query = format!(
+            "SELECT * WHERE {}?s ?p ?o{}",
+            "{".repeat(MAX_NESTING - 1),
+            "}".repeat(MAX_NESTING - 1)
+        );
+        assert!(check_nesting(&query).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let query = format!(
+            "ASK {{ FILTER({}1{}) }}",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        assert!(matches!(
+            check_nesting(&query),
+            Err(Error::QueryTooDeep {
+                limit: MAX_NESTING,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn brackets_in_strings_iris_and_comments_do_not_count() {
+        let many = "(".repeat(500);
+        let query = format!(
+            "# {many}\nSELECT * WHERE {{ ?s ?p \"{many}\" . ?s ?p '''{many}''' . ?s <http://x/{many}> ?o FILTER(?o < 3) }}"
+        );
+        assert!(check_nesting(&query).is_ok());
+    }
+}

@@ -1,0 +1,252 @@
+//! The graph store and how RDF files get into it.
+//!
+//! `serve` builds an in-memory store from `ontology/` and `data/` at start-up;
+//! with the `rocksdb` feature, `load` bulk-loads files of any size into a
+//! persistent store that `serve --store` then serves. Either way each file goes
+//! into the named graph `BASE/graph/{file name}`, relative IRIs are resolved
+//! against the base IRI, and a file that fails to parse loads nothing.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParseError, RdfParser};
+use oxigraph::model::NamedNode;
+use oxigraph::store::{LoaderError, Store};
+
+use crate::config::{BaseIri, Sources};
+use crate::error::{Error, Result};
+
+/// A store together with the base IRI its data was loaded under.
+#[derive(Clone)]
+pub struct Dataset {
+    store: Store,
+    base: BaseIri,
+}
+
+impl Dataset {
+    /// Builds a fresh in-memory store from the source files. Either every file
+    /// loads, or an error names the file (and line and column) that did not.
+    pub fn from_sources(sources: &Sources, base: &BaseIri) -> Result<Self> {
+        let store = Store::new()?;
+        for path in sources.files()? {
+            let parser = parser_for(&path, base)?;
+            store
+                .load_from_reader(parser, open_reader(&path)?)
+                .map_err(|e| loader_error(&path, e))?;
+        }
+        Ok(Self {
+            store,
+            base: base.clone(),
+        })
+    }
+
+    /// Opens an existing persistent store (see `dialogue-graph load`).
+    pub fn open(path: &Path, base: &BaseIri) -> Result<Self> {
+        if !path.join("CURRENT").is_file() {
+            return Err(Error::StoreNotFound {
+                path: path.to_owned(),
+            });
+        }
+        Ok(Self {
+            store: open_persistent_store(path)?,
+            base: base.clone(),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn base(&self) -> &BaseIri {
+        &self.base
+    }
+}
+
+/// Opens (creating it if needed) the RocksDB store in `path`.
+#[cfg(feature = "rocksdb")]
+pub fn open_persistent_store(path: &Path) -> Result<Store> {
+    Ok(Store::open(path)?)
+}
+
+#[cfg(not(feature = "rocksdb"))]
+pub fn open_persistent_store(_path: &Path) -> Result<Store> {
+    Err(Error::PersistentStoreUnavailable)
+}
+
+/// What a bulk load did.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadStats {
+    pub quads: u64,
+    pub elapsed: Duration,
+}
+
+impl LoadStats {
+    pub fn quads_per_second(&self) -> f64 {
+        self.quads as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Bulk-loads `files` into `store` in one atomic step: the files are parsed
+/// and loaded, and only when all of them succeed is the result committed, so a
+/// broken file anywhere leaves the store exactly as it was.
+pub fn bulk_load(
+    store: &Store,
+    base: &BaseIri,
+    files: &[PathBuf],
+    show_progress: bool,
+) -> Result<LoadStats> {
+    let total_bytes = files
+        .iter()
+        .map(|f| {
+            std::fs::metadata(f)
+                .map(|m| m.len())
+                .map_err(|source| Error::ReadFile {
+                    path: f.clone(),
+                    source,
+                })
+        })
+        .sum::<Result<u64>>()?;
+    let progress = if show_progress {
+        ProgressBar::new(total_bytes)
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} read, {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let progress_for_loader = progress.clone();
+    let mut loader = store.bulk_loader().on_progress(move |quads| {
+        let rate = quads as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        progress_for_loader.set_message(format!("{quads} triples ({rate:.0} triples/s)"));
+    });
+    let mut quads = 0_u64;
+    for path in files {
+        let parser = parser_for(path, base)?;
+        let reader = progress.wrap_read(open_raw(path)?);
+        let reader = decompress_if_needed(path, reader);
+        // What `BulkLoader::load_from_reader` does, plus a count of the quads.
+        let parsed = parser
+            .rename_blank_nodes()
+            .for_reader(reader)
+            .inspect(|quad| quads += u64::from(quad.is_ok()));
+        if let Err(e) = loader.load_ok_quads::<RdfParseError, LoaderError>(parsed) {
+            progress.abandon_with_message("failed: nothing was loaded");
+            return Err(loader_error(path, e));
+        }
+    }
+    loader.commit()?;
+    let stats = LoadStats {
+        quads,
+        elapsed: started.elapsed(),
+    };
+    progress.finish_and_clear();
+    Ok(stats)
+}
+
+/// The named graph a file is loaded into: `BASE/graph/{stem}` where the stem
+/// is the file name without its format (and `.gz`) extensions.
+pub fn graph_for_file(base: &BaseIri, path: &Path) -> NamedNode {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or("default");
+    base.graph(stem)
+}
+
+/// The RDF format of a file, from its extension (ignoring a final `.gz`).
+pub fn format_for(path: &Path) -> Result<RdfFormat> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let extension = name.rsplit('.').next().unwrap_or_default();
+    Ok(match extension {
+        "ttl" => RdfFormat::Turtle,
+        "nt" => RdfFormat::NTriples,
+        "nq" => RdfFormat::NQuads,
+        "trig" => RdfFormat::TriG,
+        "rdf" | "owl" => RdfFormat::RdfXml,
+        "jsonld" => RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+        _ => {
+            return Err(Error::UnknownFileFormat {
+                path: path.to_owned(),
+            });
+        }
+    })
+}
+
+/// A parser for `path`: its format, the base IRI, and its named graph (for
+/// formats without graphs; N-Quads and TriG keep the graphs they name).
+fn parser_for(path: &Path, base: &BaseIri) -> Result<RdfParser> {
+    let parser = RdfParser::from_format(format_for(path)?)
+        .with_base_iri(base.as_str())
+        .map_err(|e| Error::InvalidBaseIri {
+            iri: base.to_string(),
+            reason: e.to_string(),
+        })?
+        .with_default_graph(graph_for_file(base, path));
+    Ok(parser)
+}
+
+fn open_raw(path: &Path) -> Result<File> {
+    File::open(path).map_err(|source| Error::ReadFile {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn decompress_if_needed<'a, R: Read + 'a>(path: &Path, reader: R) -> Box<dyn Read + 'a> {
+    if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(reader)))
+    } else {
+        Box::new(BufReader::new(reader))
+    }
+}
+
+fn open_reader(path: &Path) -> Result<Box<dyn Read>> {
+    Ok(decompress_if_needed(path, open_raw(path)?))
+}
+
+/// Turns a loader error into one that names the file, and for syntax errors
+/// the 1-based line and column, as compilers do: `data/facts.ttl:12:5: ...`.
+fn loader_error(path: &Path, error: LoaderError) -> Error {
+    match error {
+        LoaderError::Parsing(RdfParseError::Syntax(e)) => {
+            let (line, column) = e
+                .location()
+                .map_or((0, 0), |l| (l.start.line + 1, l.start.column + 1));
+            let text = e.to_string();
+            // The parser's own text repeats the position; keep only the message.
+            let message = match text.split_once(": ") {
+                Some((head, rest)) if head.starts_with("Parser error") => rest.to_owned(),
+                _ => text,
+            };
+            Error::Syntax {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        }
+        LoaderError::Parsing(RdfParseError::Io(source)) => Error::ReadFile {
+            path: path.to_owned(),
+            source,
+        },
+        LoaderError::Storage(e) => Error::Storage(e),
+        LoaderError::InvalidBaseIri { iri, error } => Error::InvalidBaseIri {
+            iri,
+            reason: error.to_string(),
+        },
+    }
+}

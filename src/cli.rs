@@ -67,9 +67,26 @@ pub struct ServeArgs {
     /// Stop a SPARQL query after this many seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub query_timeout: f64,
+    /// At most this many rows (or triples) per query result; 0 for no cap
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_rows: usize,
+    /// Largest request body accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
     #[arg(long)]
     pub allow_service: bool,
+    /// Accept SPARQL Update from requests with `Authorization: Bearer TOKEN` (off when not given)
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "DIALOGUE_GRAPH_UPDATE_TOKEN",
+        hide_env_values = true
+    )]
+    pub update_token: Option<String>,
+    /// Directory of the example queries (*.rq) offered in the query editor
+    #[arg(long, value_name = "DIR", default_value = "queries")]
+    pub queries_dir: PathBuf,
     #[command(flatten)]
     pub sources: SourceArgs,
 }

@@ -71,6 +71,26 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+
+    /// A request that needs the bearer token and lacks it (or has a wrong one).
+    #[error("{0}")]
+    Unauthorized(String),
+
+    #[error("{0}")]
+    Forbidden(String),
+
+    #[error("the server is busy with other queries; try again shortly")]
+    Busy,
+
+    #[error("not found: {0}")]
+    NotFound(String),
+
+    /// An IRI or page this server does not know; `html` picks the body.
+    #[error("{what} is not known here: see / for what this server publishes")]
+    NotFoundPage { what: String, html: bool },
+
     #[error("SHACL: {0}")]
     Shacl(String),
 
@@ -89,7 +109,11 @@ impl Error {
                 StatusCode::BAD_REQUEST
             }
             Error::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
-            Error::QueryTimeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) | Error::NotFoundPage { .. } => StatusCode::NOT_FOUND,
+            Error::QueryTimeout(_) | Error::Busy => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,9 +122,19 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
+        if let Error::NotFoundPage { what, html: true } = &self {
+            let page = NotFoundPage { what };
+            if let Ok(body) = askama::Template::render(&page) {
+                let mut response = (status, axum::response::Html(body)).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::VARY, HeaderValue::from_static("Accept"));
+                return response;
+            }
+        }
         // Server-side failures are logged in full but answered with a generic
         // message: paths and storage details are nobody else's business.
-        let body = if status.is_server_error() && !matches!(self, Error::QueryTimeout(_)) {
+        let body = if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self, "request failed");
             "internal server error\n".to_owned()
         } else {
@@ -111,6 +145,24 @@ impl IntoResponse for Error {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         );
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"dialogue-graph\""),
+            );
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         response
     }
+}
+
+/// The page a browser gets for an unknown IRI.
+#[derive(askama::Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage<'a> {
+    what: &'a str,
 }

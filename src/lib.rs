@@ -8,9 +8,14 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod description;
 pub mod dump;
+pub mod dumps;
 pub mod error;
+pub mod examples;
+pub mod linked_data;
 pub mod negotiate;
+pub mod pages;
 pub mod server;
 pub mod sparql;
 pub mod store;

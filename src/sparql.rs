@@ -3,11 +3,15 @@
 //! named graphs, and serialisation of results in the standard formats.
 
 use std::io::Write;
+use std::sync::{Arc, OnceLock};
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, PreparedSparqlQuery, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError,
+    QueryResults, SparqlEvaluator,
+};
 
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
@@ -58,26 +62,8 @@ pub fn prepare(
     cancellation: CancellationToken,
 ) -> Result<PreparedSparqlQuery> {
     check_nesting(query)?;
-    let mut evaluator = SparqlEvaluator::new()
-        .with_base_iri(base.as_str())
-        .map_err(|e| Error::InvalidBaseIri {
-            iri: base.to_string(),
-            reason: e.to_string(),
-        })?
-        .with_cancellation_token(cancellation);
-    for (prefix, namespace) in PREFIXES
-        .iter()
-        .map(|(p, n)| (*p, (*n).to_owned()))
-        .chain([("dg", base.vocabulary())])
-    {
-        evaluator = evaluator
-            .with_prefix(prefix, namespace)
-            .map_err(|e| Error::QuerySyntax(e.to_string()))?;
-    }
-    if !options.allow_service {
-        evaluator = evaluator.without_default_http_service_handler();
-    }
-    let mut prepared = evaluator
+    let mut prepared = evaluator(base, options)?
+        .with_cancellation_token(cancellation)
         .parse_query(query)
         .map_err(|e| Error::QuerySyntax(e.to_string()))?;
     let dataset = prepared.dataset_mut();
@@ -108,13 +94,103 @@ pub fn prepare(
     Ok(prepared)
 }
 
+/// An evaluator with the dataset's base IRI, the predeclared prefixes, and
+/// `SERVICE` disabled unless allowed.
+fn evaluator(base: &BaseIri, options: &QueryOptions) -> Result<SparqlEvaluator> {
+    let mut evaluator = SparqlEvaluator::new()
+        .with_base_iri(base.as_str())
+        .map_err(|e| Error::InvalidBaseIri {
+            iri: base.to_string(),
+            reason: e.to_string(),
+        })?;
+    for (prefix, namespace) in PREFIXES
+        .iter()
+        .map(|(p, n)| (*p, (*n).to_owned()))
+        .chain([("dg", base.vocabulary())])
+    {
+        evaluator = evaluator
+            .with_prefix(prefix, namespace)
+            .map_err(|e| Error::QuerySyntax(e.to_string()))?;
+    }
+    if !options.allow_service {
+        evaluator = evaluator.without_default_http_service_handler();
+    }
+    Ok(evaluator)
+}
+
+/// Parses a SPARQL Update. `using_graphs` and `using_named_graphs` are the
+/// protocol's `using-graph-uri` / `using-named-graph-uri`; an update that names
+/// its own dataset (USING, WITH) may not be given them too.
+pub fn prepare_update(
+    update: &str,
+    base: &BaseIri,
+    options: &QueryOptions,
+) -> Result<PreparedSparqlUpdate> {
+    check_nesting(update)?;
+    let mut prepared = evaluator(base, options)?
+        .parse_update(update)
+        .map_err(|e| Error::QuerySyntax(e.to_string()))?;
+    let protocol_dataset = !options.default_graphs.is_empty() || !options.named_graphs.is_empty();
+    for dataset in prepared.using_datasets_mut() {
+        if !dataset.is_default_dataset() {
+            if protocol_dataset {
+                return Err(Error::BadRequest(
+                    "the update names its dataset (USING or WITH) and the request gives using-graph-uri or using-named-graph-uri: give one or the other".to_owned(),
+                ));
+            }
+            continue;
+        }
+        if !options.default_graphs.is_empty() {
+            dataset.set_default_graph(
+                options
+                    .default_graphs
+                    .iter()
+                    .cloned()
+                    .map(GraphName::from)
+                    .collect(),
+            );
+        } else {
+            dataset.set_default_graph_as_union();
+        }
+        if !options.named_graphs.is_empty() {
+            dataset.set_available_named_graphs(
+                options
+                    .named_graphs
+                    .iter()
+                    .cloned()
+                    .map(NamedOrBlankNode::from)
+                    .collect(),
+            );
+        }
+    }
+    Ok(prepared)
+}
+
 /// Evaluates a prepared query. Solutions and triples are produced lazily as
 /// the caller iterates, so large results are never held whole in memory.
 pub fn execute(dataset: &Dataset, prepared: PreparedSparqlQuery) -> Result<QueryResults<'static>> {
     prepared
         .on_store(dataset.store())
         .execute()
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))
+        .map_err(evaluation_error)
+}
+
+/// Sorts evaluation errors into the client's (a `SERVICE` this endpoint will
+/// not call, an unsupported function) and the server's.
+pub fn evaluation_error(error: QueryEvaluationError) -> Error {
+    match error {
+        QueryEvaluationError::UnsupportedService(_)
+        | QueryEvaluationError::UnboundService
+        | QueryEvaluationError::InvalidServiceName(_) => Error::Forbidden(format!(
+            "{error}: SERVICE federation is disabled on this endpoint (the operator can enable it with --allow-service)"
+        )),
+        QueryEvaluationError::UnsupportedCustomFunction(_)
+        | QueryEvaluationError::UnsupportedCustomFunctionArity { .. } => {
+            Error::BadRequest(error.to_string())
+        }
+        QueryEvaluationError::Cancelled => Error::QueryEvaluation("cancelled".to_owned()),
+        other => Error::QueryEvaluation(other.to_string()),
+    }
 }
 
 /// Parses and runs a query in one go (used by the CLI and the tests).
@@ -242,13 +318,69 @@ impl ResultFormat {
     }
 }
 
-/// Writes `results` to `writer` in `format`, streaming solution by solution.
-/// A SELECT asked for in an RDF format (or the reverse) is an error that lists
-/// what does fit.
+/// A cap on the rows (or triples) of a result, and whether it cut the result
+/// short. The decision is shared, so the HTTP layer can hold back the response
+/// head until it knows whether to say "truncated".
+#[derive(Clone, Debug, Default)]
+pub struct RowLimit {
+    pub max: Option<usize>,
+    truncated: Arc<OnceLock<bool>>,
+}
+
+impl RowLimit {
+    pub fn new(max: Option<usize>) -> Self {
+        Self {
+            max,
+            truncated: Arc::default(),
+        }
+    }
+
+    /// `Some(true)` once the cap cut the result, `Some(false)` once it is known
+    /// that it did not (no cap, or the result ended first), `None` before.
+    pub fn truncated(&self) -> Option<bool> {
+        if self.max.is_none() {
+            return Some(false);
+        }
+        self.truncated.get().copied()
+    }
+
+    fn decide(&self, truncated: bool) {
+        let _ = self.truncated.set(truncated);
+    }
+
+    /// Whether one more item may be written after `written` of them; deciding
+    /// "truncated" if not.
+    fn allows(&self, written: usize) -> bool {
+        match self.max {
+            Some(max) if written >= max => {
+                self.decide(true);
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Writes `results` to `writer` in `format`, streaming solution by solution,
+/// stopping at `limit`. A SELECT asked for in an RDF format (or the reverse) is
+/// an error that lists what does fit.
 pub fn write_results<W: Write>(
     results: QueryResults<'static>,
     format: ResultFormat,
     base: &BaseIri,
+    limit: &RowLimit,
+    writer: W,
+) -> Result<W> {
+    let written = write_limited(results, format, base, limit, writer);
+    limit.decide(false);
+    written
+}
+
+fn write_limited<W: Write>(
+    results: QueryResults<'static>,
+    format: ResultFormat,
+    base: &BaseIri,
+    limit: &RowLimit,
     writer: W,
 ) -> Result<W> {
     match (results, format) {
@@ -258,16 +390,22 @@ pub fn write_results<W: Write>(
         (QueryResults::Solutions(solutions), ResultFormat::Results(f)) => {
             let mut serializer = QueryResultsSerializer::from_format(f)
                 .serialize_solutions_to_writer(writer, solutions.variables().to_vec())?;
-            for solution in solutions {
-                let solution = solution.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+            for (written, solution) in solutions.enumerate() {
+                let solution = solution.map_err(evaluation_error)?;
+                if !limit.allows(written) {
+                    break;
+                }
                 serializer.serialize(&solution)?;
             }
             Ok(serializer.finish()?)
         }
         (QueryResults::Graph(triples), ResultFormat::Graph(f)) => {
             let mut serializer = rdf_serializer(f, base).for_writer(writer);
-            for triple in triples {
-                let triple = triple.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+            for (written, triple) in triples.enumerate() {
+                let triple = triple.map_err(evaluation_error)?;
+                if !limit.allows(written) {
+                    break;
+                }
                 serializer.serialize_triple(&triple)?;
             }
             Ok(serializer.finish()?)

@@ -9,21 +9,44 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::NamedNode;
+use std::collections::HashMap;
+
+use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Term};
 use oxigraph::store::{LoaderError, Store};
+use sha2::{Digest, Sha256};
 
 use crate::config::{BaseIri, Sources};
 use crate::error::{Error, Result};
+
+/// Which state of the data is being served: a tag that changes whenever the
+/// data does (it makes the ETags and names the dump cache), and when it did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataVersion {
+    pub tag: String,
+    pub modified: SystemTime,
+}
+
+impl DataVersion {
+    fn from_hasher(hasher: Sha256) -> Self {
+        let digest = format!("{:x}", hasher.finalize());
+        Self {
+            tag: digest[..16].to_owned(),
+            modified: SystemTime::now(),
+        }
+    }
+}
 
 /// A store together with the base IRI its data was loaded under.
 #[derive(Clone)]
 pub struct Dataset {
     store: Store,
     base: BaseIri,
+    version: Arc<RwLock<DataVersion>>,
 }
 
 impl Dataset {
@@ -31,16 +54,46 @@ impl Dataset {
     /// loads, or an error names the file (and line and column) that did not.
     pub fn from_sources(sources: &Sources, base: &BaseIri) -> Result<Self> {
         let store = Store::new()?;
+        let mut hasher = Sha256::new();
+        hasher.update(base.as_str());
         for path in sources.files()? {
-            let parser = parser_for(&path, base)?;
-            store
-                .load_from_reader(parser, open_reader(&path)?)
-                .map_err(|e| loader_error(&path, e))?;
+            let bytes = std::fs::read(&path).map_err(|source| Error::ReadFile {
+                path: path.clone(),
+                source,
+            })?;
+            hasher.update(path.file_name().unwrap_or_default().as_encoded_bytes());
+            hasher.update(&bytes);
+            load_deterministically(&store, base, &path, &bytes)?;
         }
-        Ok(Self {
+        Ok(Self::new(
             store,
-            base: base.clone(),
-        })
+            base.clone(),
+            DataVersion::from_hasher(hasher),
+        ))
+    }
+
+    fn new(store: Store, base: BaseIri, version: DataVersion) -> Self {
+        Self {
+            store,
+            base,
+            version: Arc::new(RwLock::new(version)),
+        }
+    }
+
+    /// The version of the data now served.
+    pub fn version(&self) -> DataVersion {
+        self.version
+            .read()
+            .map_or_else(|e| e.into_inner().clone(), |v| v.clone())
+    }
+
+    /// Marks the data as changed (after an update), so caches and ETags move on.
+    pub fn touch(&self) {
+        let mut version = self.version.write().unwrap_or_else(|e| e.into_inner());
+        let mut hasher = Sha256::new();
+        hasher.update(version.tag.as_bytes());
+        hasher.update(format!("{:?}", SystemTime::now()));
+        *version = DataVersion::from_hasher(hasher);
     }
 
     /// Opens an existing persistent store (see `dialogue-graph load`).
@@ -50,10 +103,18 @@ impl Dataset {
                 path: path.to_owned(),
             });
         }
-        Ok(Self {
-            store: open_persistent_store(path)?,
-            base: base.clone(),
-        })
+        let store = open_persistent_store(path)?;
+        // The version of a persistent store is a digest of its content.
+        let mut hasher = Sha256::new();
+        hasher.update(base.as_str());
+        for quad in store.iter() {
+            hasher.update(quad?.to_string());
+        }
+        Ok(Self::new(
+            store,
+            base.clone(),
+            DataVersion::from_hasher(hasher),
+        ))
     }
 
     pub fn store(&self) -> &Store {
@@ -63,6 +124,49 @@ impl Dataset {
     pub fn base(&self) -> &BaseIri {
         &self.base
     }
+}
+
+/// Loads one file in one transaction, naming its blank nodes after the file and
+/// their order of appearance (`facts-1`, `facts-2`...) rather than at random,
+/// so that the same files always give the same store and the same dump bytes.
+fn load_deterministically(store: &Store, base: &BaseIri, path: &Path, bytes: &[u8]) -> Result<()> {
+    let stem: String = path
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let mut names: HashMap<BlankNode, BlankNode> = HashMap::new();
+    let mut rename = |node: BlankNode| -> BlankNode {
+        let next = names.len() + 1;
+        names
+            .entry(node)
+            .or_insert_with(|| BlankNode::new_unchecked(format!("{stem}{next}")))
+            .clone()
+    };
+    let mut transaction = store.start_transaction()?;
+    for quad in parser_for(path, base)?.for_reader(decompress_if_needed(path, bytes)) {
+        let mut quad = quad.map_err(|e| loader_error(path, LoaderError::Parsing(e)))?;
+        if let NamedOrBlankNode::BlankNode(b) = quad.subject {
+            quad.subject = rename(b).into();
+        }
+        if let Term::BlankNode(b) = quad.object {
+            quad.object = rename(b).into();
+        }
+        if let GraphName::BlankNode(b) = quad.graph_name {
+            quad.graph_name = rename(b).into();
+        }
+        transaction.insert(quad.as_ref());
+    }
+    transaction.commit()?;
+    Ok(())
 }
 
 /// Opens (creating it if needed) the RocksDB store in `path`.
@@ -212,10 +316,6 @@ fn decompress_if_needed<'a, R: Read + 'a>(path: &Path, reader: R) -> Box<dyn Rea
     } else {
         Box::new(BufReader::new(reader))
     }
-}
-
-fn open_reader(path: &Path) -> Result<Box<dyn Read>> {
-    Ok(decompress_if_needed(path, open_raw(path)?))
 }
 
 /// Turns a loader error into one that names the file, and for syntax errors

@@ -11,7 +11,7 @@ use tabled::settings::Style;
 use crate::cli::{OutputFormat, QueryArgs};
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
-use crate::sparql::{ResultFormat, run as run_query, write_results};
+use crate::sparql::{ResultFormat, RowLimit, run as run_query, write_results};
 use crate::terms::compact_term;
 
 pub fn run(args: QueryArgs) -> Result<()> {
@@ -61,11 +61,18 @@ pub fn run(args: QueryArgs) -> Result<()> {
                 results,
                 ResultFormat::Graph(RdfFormat::Turtle),
                 &base,
+                &RowLimit::default(),
                 &mut out,
             )?;
         }
         (format, results) => {
-            write_results(results, result_format(format), &base, &mut out)?;
+            write_results(
+                results,
+                result_format(format),
+                &base,
+                &RowLimit::default(),
+                &mut out,
+            )?;
         }
     }
     out.flush()?;

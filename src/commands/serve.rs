@@ -8,26 +8,30 @@ use tokio::net::TcpListener;
 use crate::cli::ServeArgs;
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
+use crate::examples::load_examples;
 use crate::server::{self, AppState, Settings};
 
 pub fn run(args: ServeArgs) -> Result<()> {
-    let base = match &args.base_iri {
-        Some(iri) => BaseIri::parse(iri)?,
-        None => BaseIri::for_bind_address(&args.bind)?,
-    };
     if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
         return Err(Error::BadRequest(
             "--query-timeout must be a positive number of seconds".to_owned(),
         ));
     }
-    let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
+    if args.update_token.as_deref().is_some_and(|t| t.len() < 16) {
+        return Err(Error::BadRequest(
+            "--update-token must be at least 16 characters: it guards writes to the store"
+                .to_owned(),
+        ));
+    }
     let settings = Settings {
         query_timeout: Duration::from_secs_f64(args.query_timeout),
+        max_rows: (args.max_rows > 0).then_some(args.max_rows),
+        max_body_bytes: args.max_body_bytes,
         allow_service: args.allow_service,
+        update_token: args.update_token.clone(),
+        ..Settings::default()
     };
-    let triples = dataset.store().len()?;
-    let state = Arc::new(AppState { dataset, settings });
-
+    let examples = load_examples(&args.queries_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -39,6 +43,15 @@ pub fn run(args: ServeArgs) -> Result<()> {
             ))
         })?;
         let address = listener.local_addr()?;
+        // Without --base-iri the IRIs are minted for the address actually
+        // bound (port 0 becomes the port the system chose), so they resolve.
+        let base = match &args.base_iri {
+            Some(iri) => BaseIri::parse(iri)?,
+            None => BaseIri::for_bind_address(&address.to_string())?,
+        };
+        let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
+        let triples = dataset.store().len()?;
+        let state = Arc::new(AppState::new(dataset, settings, examples));
         tracing::info!(%address, %base, triples, "serving");
         eprintln!(
             "dialogue-graph: serving {triples} triples on http://{address}/ (base IRI {base})"

@@ -1,15 +1,88 @@
-//! `/`: a short plain page that says what this server is and where things are.
+//! `/`: what the dataset is and where it comes from, its main entities, and
+//! where to query and download it.
 
-use axum::extract::State;
-use axum::response::Html;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
 
 use super::SharedState;
-use crate::error::Result;
+use super::classes::Item;
+use super::http_cache::Validators;
+use super::resource::{PageParams, reader_language};
+use crate::error::{Error, Result};
+use crate::linked_data::{entity_iri, label_in, labels_of};
+use crate::pages::{Lang, Text, html_lang};
 
-pub async fn get(State(state): State<SharedState>) -> Result<Html<String>> {
-    let triples = state.dataset.store().len()?;
-    let base = state.dataset.base();
-    Ok(Html(format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>dialogue-graph</title></head>\n<body><h1>dialogue-graph</h1>\n<p>The knowledge graph of the High-Level Dialogue between the CPC and World Political Parties (Beijing, 30 November – 3 December 2017): {triples} triples.</p>\n<ul><li>SPARQL endpoint: <a href=\"/sparql\">{base}sparql</a></li></ul>\n</body></html>\n"
-    )))
+/// The entities a first-time reader most wants, in reading order.
+const MAIN: &[&str] = &[
+    "event/cpc-world-political-parties-dialogue-2017",
+    "organization/cpc-international-department",
+    "group/cpc-world-political-parties-dialogue-2017-participants",
+    "concept/cpc-world-political-parties-dialogue-2017-theme",
+    "scheme/cpc-world-political-parties-dialogue-2017-topics",
+    "person/xi-jinping",
+    "speech/joining-hands-to-build-a-better-world",
+    "document/beijing-initiative",
+    "event/19th-cpc-national-congress",
+];
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    lang: Lang,
+    lang_query: String,
+    triples: usize,
+    endpoint: String,
+    main: Vec<Item>,
+}
+
+pub async fn get(
+    State(state): State<SharedState>,
+    Query(params): Query<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (lang, chosen) = reader_language(&params, &headers);
+    let validators = Validators::for_data(
+        &state.dataset.version(),
+        &format!("home {} {chosen}", lang.code()),
+    );
+    if validators.is_fresh(&headers) {
+        return Ok(validators.not_modified());
+    }
+    let lang_query = if chosen {
+        format!("?lang={}", lang.code())
+    } else {
+        String::new()
+    };
+    let dataset = &state.dataset;
+    let mut main = Vec::new();
+    for path in MAIN {
+        let labels = labels_of(dataset, &entity_iri(dataset.base(), path))?;
+        if let Some(label) = label_in(labels.iter(), lang.code()) {
+            main.push(Item {
+                href: format!("/page/{path}{lang_query}"),
+                name: Text {
+                    value: label.value().to_owned(),
+                    lang: label.language().map(html_lang).unwrap_or_default(),
+                },
+                count: 0,
+            });
+        }
+    }
+    let html = HomePage {
+        lang,
+        triples: dataset.store().len()?,
+        endpoint: dataset.base().resolve("sparql"),
+        main,
+        lang_query,
+    }
+    .render()
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    let mut response = Html(html).into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    validators.apply(&mut response);
+    Ok(response)
 }

@@ -2,18 +2,33 @@
 //! Handlers stay thin; the work is done by plain functions in the library
 //! modules, which the tests call directly.
 
+pub mod assets;
+pub mod classes;
+pub mod dumps;
 pub mod home;
+pub mod http_cache;
+pub mod ontology;
+pub mod queries;
+pub mod resource;
 pub mod sparql;
+pub mod void;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method, header};
 use axum::routing::get;
 use tokio::net::TcpListener;
+use tokio::sync::{Mutex, Semaphore};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::cors::{Any, CorsLayer};
 
 use crate::error::Result;
+use crate::examples::Example;
 use crate::store::Dataset;
 
 /// Limits and switches of the server that an operator sets on the command line.
@@ -21,16 +36,30 @@ use crate::store::Dataset;
 pub struct Settings {
     /// A query still running after this long is stopped and answered with 503.
     pub query_timeout: Duration,
+    /// At most this many rows (SELECT) or triples (CONSTRUCT) per result;
+    /// `None` for no cap. A cut result says so in a response header.
+    pub max_rows: Option<usize>,
+    /// Largest request body accepted (a POSTed query or update).
+    pub max_body_bytes: usize,
     /// Allow SPARQL `SERVICE` to fetch remote endpoints (off: it would let
     /// anyone make the server send requests to any URL).
     pub allow_service: bool,
+    /// SPARQL Update is accepted only with `Authorization: Bearer <token>`;
+    /// `None` makes the endpoint read-only.
+    pub update_token: Option<String>,
+    /// How many queries may run at once; more wait (up to the timeout).
+    pub concurrent_queries: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             query_timeout: Duration::from_secs(10),
+            max_rows: Some(10_000),
+            max_body_bytes: 1024 * 1024,
             allow_service: false,
+            update_token: None,
+            concurrent_queries: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -39,15 +68,71 @@ impl Default for Settings {
 pub struct AppState {
     pub dataset: Dataset,
     pub settings: Settings,
+    pub examples: Vec<Example>,
+    /// One permit per query allowed to run at once.
+    pub query_slots: Arc<Semaphore>,
+    /// The dump files of the current data version, built on first use.
+    pub dumps: Mutex<Option<Arc<crate::dumps::Dumps>>>,
+}
+
+impl AppState {
+    pub fn new(dataset: Dataset, settings: Settings, examples: Vec<Example>) -> Self {
+        let query_slots = Arc::new(Semaphore::new(settings.concurrent_queries.max(1)));
+        Self {
+            dataset,
+            settings,
+            examples,
+            query_slots,
+            dumps: Mutex::new(None),
+        }
+    }
 }
 
 pub type SharedState = Arc<AppState>;
 
 pub fn router(state: SharedState) -> Router {
+    let max_body = state.settings.max_body_bytes;
     Router::new()
         .route("/", get(home::get))
         .route("/sparql", get(sparql::get).post(sparql::post))
+        .route("/queries", get(queries::get))
+        .route("/id/{*path}", get(resource::id))
+        .route("/page/{*path}", get(resource::page))
+        .route("/data/{*path}", get(resource::data))
+        .route("/classes", get(classes::index))
+        .route("/class/{curie}", get(classes::class))
+        .route("/ontology", get(ontology::ontology))
+        .route("/ontology.ttl", get(ontology::ontology_turtle))
+        .route("/ns", get(ontology::namespace))
+        .route("/context.jsonld", get(ontology::context))
+        .route("/dumps", get(dumps::redirect_to_index))
+        .route("/dumps/", get(dumps::index))
+        .route("/dumps/{file}", get(dumps::file))
+        .route("/.well-known/void", get(void::get))
+        .route("/sitemap.xml", get(classes::sitemap))
+        .route("/assets/{file}", get(assets::get))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(cors())
+        // Compress what is asked for, but not what is already gzip.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
+        ))
+        .layer(axum::middleware::from_fn(http_cache::tag_encoding))
         .with_state(state)
+}
+
+/// Web applications on any origin may query the endpoint (read-only data);
+/// the preflight allows the headers SPARQL clients send.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::HEAD, Method::OPTIONS])
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([
+            HeaderName::from_static(sparql::RESULT_LIMIT),
+            HeaderName::from_static(sparql::RESULT_TRUNCATED),
+        ])
+        .max_age(Duration::from_secs(86_400))
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.

@@ -1,23 +1,42 @@
-//! `/sparql`: the SPARQL 1.1 Protocol endpoint. Queries come by GET `?query=`,
-//! by POST as a form, or by POST as `application/sparql-query`; results are
-//! streamed in the format the client negotiates (or names with `format=`).
+//! `/sparql`: the SPARQL 1.1 Protocol endpoint.
+//!
+//! - Queries by GET `?query=`, by POST as a form, or by POST as
+//!   `application/sparql-query`, with `default-graph-uri` / `named-graph-uri`.
+//! - Results are streamed in the format the client negotiates with `Accept`
+//!   (or names with `format=`), capped at `--max-rows` (the cap is announced in
+//!   the `Sparql-Result-Limit` header, a cut in `Sparql-Result-Truncated`).
+//! - Updates by POST (form `update=` or `application/sparql-update`) only with
+//!   the operator's bearer token; otherwise the endpoint is read-only.
+//! - GET without a query describes the endpoint: a SPARQL Service Description
+//!   for RDF clients, the query editor for browsers.
 
 use std::io::{self, Write};
 
+use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{CancellationToken, QueryResults};
+use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SharedState;
+use crate::description::{EndpointFeatures, GraphSizes, service_description};
 use crate::error::{Error, Result};
 use crate::negotiate::negotiate;
-use crate::sparql::{QueryOptions, ResultFormat, execute, prepare, write_results};
+use crate::sparql::{
+    QueryOptions, ResultFormat, RowLimit, execute, prepare, prepare_update, rdf_serializer,
+    write_results,
+};
+
+/// Response header: the row cap in force for this result.
+pub const RESULT_LIMIT: &str = "sparql-result-limit";
+/// Response header, `true` when the cap cut the result short.
+pub const RESULT_TRUNCATED: &str = "sparql-result-truncated";
 
 /// Media types offered for SELECT and ASK, in order of preference on ties.
 const SOLUTION_TYPES: &[&str] = &[
@@ -40,6 +59,15 @@ const GRAPH_TYPES: &[&str] = &[
     "text/plain",
 ];
 
+/// Media types of the endpoint's own description (GET without a query).
+const DESCRIPTION_TYPES: &[&str] = &[
+    "text/html",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+];
+
 /// The protocol's parameters, from the URL or a form body.
 #[derive(Debug, Default)]
 pub struct ProtocolRequest {
@@ -47,27 +75,57 @@ pub struct ProtocolRequest {
     pub update: Option<String>,
     pub default_graphs: Vec<String>,
     pub named_graphs: Vec<String>,
+    pub using_graphs: Vec<String>,
+    pub using_named_graphs: Vec<String>,
     pub format: Option<String>,
 }
 
 impl ProtocolRequest {
-    /// Reads the protocol's parameters from `application/x-www-form-urlencoded` text.
+    /// Reads the protocol's parameters from `application/x-www-form-urlencoded`
+    /// text. Invalid UTF-8 and repeated `query` or `update` are client errors.
     pub fn from_urlencoded(text: &[u8]) -> Result<Self> {
+        for segment in text.split(|b| *b == b'&') {
+            let plus_as_space: Vec<u8> = segment
+                .iter()
+                .map(|b| if *b == b'+' { b' ' } else { *b })
+                .collect();
+            if percent_encoding::percent_decode(&plus_as_space)
+                .decode_utf8()
+                .is_err()
+            {
+                return Err(Error::BadRequest(
+                    "a request parameter is not valid UTF-8 once percent-decoded".to_owned(),
+                ));
+            }
+        }
         let mut request = Self::default();
         for (key, value) in form_urlencoded::parse(text) {
+            let value = value.into_owned();
             match key.as_ref() {
-                "query" if request.query.is_some() => {
-                    return Err(Error::BadRequest(
-                        "more than one query parameter".to_owned(),
-                    ));
+                "query" | "update" => {
+                    let slot = if key == "query" {
+                        &mut request.query
+                    } else {
+                        &mut request.update
+                    };
+                    if slot.replace(value).is_some() {
+                        return Err(Error::BadRequest(format!(
+                            "more than one `{key}` parameter"
+                        )));
+                    }
                 }
-                "query" => request.query = Some(value.into_owned()),
-                "update" => request.update = Some(value.into_owned()),
-                "default-graph-uri" => request.default_graphs.push(value.into_owned()),
-                "named-graph-uri" => request.named_graphs.push(value.into_owned()),
-                "format" | "output" => request.format = Some(value.into_owned()),
+                "default-graph-uri" => request.default_graphs.push(value),
+                "named-graph-uri" => request.named_graphs.push(value),
+                "using-graph-uri" => request.using_graphs.push(value),
+                "using-named-graph-uri" => request.using_named_graphs.push(value),
+                "format" | "output" => request.format = Some(value),
                 _ => {}
             }
+        }
+        if request.query.is_some() && request.update.is_some() {
+            return Err(Error::BadRequest(
+                "a request has either `query` or `update`, not both".to_owned(),
+            ));
         }
         Ok(request)
     }
@@ -79,7 +137,19 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Result<Response> {
     let request = ProtocolRequest::from_urlencoded(raw.unwrap_or_default().as_bytes())?;
-    answer(state, headers, request).await
+    if request.update.is_some() {
+        return Err(Error::BadRequest(
+            "SPARQL Update must be sent with POST".to_owned(),
+        ));
+    }
+    match request.query {
+        Some(query) if request.format.is_none() && prefers_html(&headers) => {
+            // A person following a link: the editor, with the query in it, run.
+            editor_page(&state, Some(query))
+        }
+        Some(_) => answer_query(state, headers, request).await,
+        None => describe(state, headers).await,
+    }
 }
 
 pub async fn post(
@@ -91,55 +161,67 @@ pub async fn post(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
-        .split(';')
-        .next()
         .unwrap_or_default()
-        .trim()
         .to_ascii_lowercase();
+    let mut parts = content_type.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or_default().to_owned();
+    let charset_ok = parts
+        .filter_map(|p| p.strip_prefix("charset="))
+        .all(|c| c.trim_matches('"') == "utf-8");
+    if !charset_ok {
+        return Err(Error::UnsupportedMediaType(
+            "only the UTF-8 charset is accepted".to_owned(),
+        ));
+    }
+    let url_parameters =
+        || ProtocolRequest::from_urlencoded(raw.as_deref().unwrap_or_default().as_bytes());
+    let body_text = || {
+        String::from_utf8(body.to_vec())
+            .map_err(|_| Error::BadRequest("the request body is not valid UTF-8".to_owned()))
+    };
     let request = match essence.as_str() {
         "application/x-www-form-urlencoded" => ProtocolRequest::from_urlencoded(&body)?,
         "application/sparql-query" => {
-            let mut request = ProtocolRequest::from_urlencoded(raw.unwrap_or_default().as_bytes())?;
-            request.query = Some(
-                String::from_utf8(body.to_vec())
-                    .map_err(|_| Error::BadRequest("the query is not valid UTF-8".to_owned()))?,
-            );
+            let mut request = url_parameters()?;
+            request.query = Some(body_text()?);
+            request.update = None;
+            request
+        }
+        "application/sparql-update" => {
+            let mut request = url_parameters()?;
+            request.update = Some(body_text()?);
+            request.query = None;
             request
         }
         _ => {
-            return Ok((
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "POST a query as application/x-www-form-urlencoded (query=...) or as application/sparql-query\n",
-            )
-                .into_response());
+            return Err(Error::UnsupportedMediaType(
+                "POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query, an update as application/x-www-form-urlencoded (update=...) or application/sparql-update".to_owned(),
+            ));
         }
     };
-    answer(state, headers, request).await
-}
-
-async fn answer(
-    state: SharedState,
-    headers: HeaderMap,
-    request: ProtocolRequest,
-) -> Result<Response> {
     if request.update.is_some() {
-        return Err(Error::BadRequest(
-            "updates are not accepted by this endpoint".to_owned(),
-        ));
+        return answer_update(state, headers, request).await;
     }
-    let Some(query) = request.query else {
+    if request.query.is_none() {
         return Err(Error::BadRequest(
             "no query: pass the SPARQL query as the `query` parameter".to_owned(),
         ));
-    };
-    let options = QueryOptions {
-        default_graphs: iris(&request.default_graphs, "default-graph-uri")?,
-        named_graphs: iris(&request.named_graphs, "named-graph-uri")?,
-        allow_service: state.settings.allow_service,
-    };
-    run_streaming(state, headers, query, options, request.format).await
+    }
+    answer_query(state, headers, request).await
+}
+
+/// Whether the client is a browser asking for a page rather than data.
+fn prefers_html(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ACCEPT)
+        && negotiate(
+            headers,
+            &[
+                "application/sparql-results+json",
+                "text/turtle",
+                "text/html",
+            ],
+        )
+        .is_ok_and(|t| t == "text/html")
 }
 
 fn iris(values: &[String], parameter: &str) -> Result<Vec<NamedNode>> {
@@ -152,9 +234,145 @@ fn iris(values: &[String], parameter: &str) -> Result<Vec<NamedNode>> {
         .collect()
 }
 
+async fn answer_query(
+    state: SharedState,
+    headers: HeaderMap,
+    request: ProtocolRequest,
+) -> Result<Response> {
+    let query = request.query.unwrap_or_default();
+    let options = QueryOptions {
+        default_graphs: iris(&request.default_graphs, "default-graph-uri")?,
+        named_graphs: iris(&request.named_graphs, "named-graph-uri")?,
+        allow_service: state.settings.allow_service,
+    };
+    run_streaming(state, headers, query, options, request.format).await
+}
+
+/// Checks the bearer token in constant time, then runs the update.
+async fn answer_update(
+    state: SharedState,
+    headers: HeaderMap,
+    request: ProtocolRequest,
+) -> Result<Response> {
+    let Some(expected) = state.settings.update_token.as_deref() else {
+        return Err(Error::Forbidden(
+            "this endpoint is read-only: SPARQL Update is enabled only when the server is started with --update-token".to_owned(),
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(Error::Unauthorized(
+            "SPARQL Update needs the header `Authorization: Bearer <token>` with the server's update token".to_owned(),
+        ));
+    }
+    let update = request.update.unwrap_or_default();
+    let options = QueryOptions {
+        default_graphs: iris(&request.using_graphs, "using-graph-uri")?,
+        named_graphs: iris(&request.using_named_graphs, "using-named-graph-uri")?,
+        allow_service: state.settings.allow_service,
+    };
+    if !request.default_graphs.is_empty() || !request.named_graphs.is_empty() {
+        return Err(Error::BadRequest(
+            "an update takes using-graph-uri / using-named-graph-uri, not default-graph-uri / named-graph-uri".to_owned(),
+        ));
+    }
+    let worker_state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let prepared = prepare_update(&update, worker_state.dataset.base(), &options)?;
+        prepared
+            .on_store(worker_state.dataset.store())
+            .execute()
+            .map_err(|e| Error::QueryEvaluation(e.to_string()))
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    // Pages, documents and dumps of the old data must not be served as current.
+    state.dataset.touch();
+    tracing::info!("update applied");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// GET `/sparql` without a query: the Service Description or the editor.
+async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
+    let media_type = negotiate(&headers, DESCRIPTION_TYPES)?;
+    if media_type == "text/html" {
+        return editor_page(&state, None);
+    }
+    let format = oxigraph::io::RdfFormat::from_media_type(media_type).ok_or_else(|| {
+        Error::NotAcceptable {
+            requested: media_type.to_owned(),
+            offered: DESCRIPTION_TYPES.to_vec(),
+        }
+    })?;
+    let endpoint = state.dataset.base().resolve("sparql");
+    let features = EndpointFeatures {
+        update: state.settings.update_token.is_some(),
+        federation: state.settings.allow_service,
+    };
+    let worker_state = state.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+        let sizes = GraphSizes::count(&worker_state.dataset)?;
+        let mut serializer =
+            rdf_serializer(format, worker_state.dataset.base()).for_writer(Vec::new());
+        for triple in service_description(&endpoint, &sizes, features) {
+            serializer.serialize_triple(&triple)?;
+        }
+        Ok(serializer.finish()?)
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type_header(media_type));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "sparql.html")]
+struct EditorPage<'a> {
+    /// The examples as JSON, made safe to sit inside a `<script>` element.
+    examples_json: String,
+    examples: &'a [crate::examples::Example],
+    /// A query to open and run (from a link), as JSON, or `null`.
+    initial_query_json: String,
+}
+
+fn editor_page(state: &SharedState, initial_query: Option<String>) -> Result<Response> {
+    let script_safe = |json: String| json.replace("</", "<\\/");
+    let page = EditorPage {
+        examples_json: script_safe(
+            serde_json::to_string(&state.examples).map_err(|e| Error::BadRequest(e.to_string()))?,
+        ),
+        examples: &state.examples,
+        initial_query_json: script_safe(
+            serde_json::to_string(&initial_query).map_err(|e| Error::BadRequest(e.to_string()))?,
+        ),
+    };
+    let html = page
+        .render()
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    let mut response = Html(html).into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// What the worker thread tells the handler before any body is sent.
+type Head = Result<(&'static str, bool)>;
+
 /// Runs the query on a blocking thread and streams its serialisation. The
-/// response head waits for the first chunk, so an error or a timeout that
-/// happens before any output still gets a proper status code.
+/// response head waits until the first chunk is ready and the row cap is
+/// decided, so an error or a timeout before any output still gets a proper
+/// status, and a cut result is announced in a header.
 async fn run_streaming(
     state: SharedState,
     headers: HeaderMap,
@@ -163,12 +381,23 @@ async fn run_streaming(
     format: Option<String>,
 ) -> Result<Response> {
     let timeout = state.settings.query_timeout;
+    let started = tokio::time::Instant::now();
+    // Wait for a free query slot, but not beyond the query's own deadline.
+    let permit = tokio::time::timeout(timeout, state.query_slots.clone().acquire_owned())
+        .await
+        .map_err(|_| Error::Busy)?
+        .map_err(|_| Error::Busy)?;
+    let remaining = timeout.saturating_sub(started.elapsed());
+
     let cancellation = CancellationToken::new();
-    let (head_tx, head_rx) = oneshot::channel::<Result<&'static str>>();
+    let limit = RowLimit::new(state.settings.max_rows);
+    let (head_tx, head_rx) = oneshot::channel::<Head>();
     let (body_tx, body_rx) = mpsc::channel::<io::Result<Bytes>>(8);
 
     let worker_cancellation = cancellation.clone();
+    let worker_limit = limit.clone();
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let prepared = match prepare(&query, state.dataset.base(), &options, worker_cancellation) {
             Ok(p) => p,
             Err(e) => return drop(head_tx.send(Err(e))),
@@ -184,11 +413,18 @@ async fn run_streaming(
         };
         let mut writer = ChunkWriter {
             head: Some((head_tx, media_type)),
+            limit: worker_limit.clone(),
             body: body_tx,
             buffer: Vec::with_capacity(CHUNK),
         };
-        let outcome = write_results(results, result_format, state.dataset.base(), &mut writer)
-            .and_then(|w| Ok(w.flush()?));
+        let outcome = write_results(
+            results,
+            result_format,
+            state.dataset.base(),
+            &worker_limit,
+            &mut writer,
+        )
+        .and_then(|w| Ok(w.flush()?));
         if let Err(e) = outcome {
             if let Some((head, _)) = writer.head.take() {
                 // Nothing was sent yet: the client gets a proper error status.
@@ -207,14 +443,13 @@ async fn run_streaming(
     // Cancel the evaluation at the deadline, wherever it is.
     let deadline_cancellation = cancellation.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(timeout).await;
+        tokio::time::sleep(remaining).await;
         deadline_cancellation.cancel();
     });
 
-    let media_type = match tokio::time::timeout(timeout, head_rx).await {
-        Ok(Ok(Ok(media_type))) => media_type,
-        Ok(Ok(Err(Error::QueryEvaluation(message)))) if cancellation.is_cancelled() => {
-            tracing::info!(%message, "query cancelled at its deadline");
+    let (media_type, truncated) = match tokio::time::timeout(remaining, head_rx).await {
+        Ok(Ok(Ok(head))) => head,
+        Ok(Ok(Err(Error::QueryEvaluation(_)))) if cancellation.is_cancelled() => {
             return Err(Error::QueryTimeout(timeout));
         }
         Ok(Ok(Err(e))) => return Err(e),
@@ -229,12 +464,21 @@ async fn run_streaming(
         }
     };
     let mut response = Response::new(Body::from_stream(ReceiverStream::new(body_rx)));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, content_type_header(media_type));
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    let response_headers = response.headers_mut();
+    response_headers.insert(header::CONTENT_TYPE, content_type_header(media_type));
+    response_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    if let Some(max) = limit.max {
+        response_headers.insert(
+            HeaderName::from_static(RESULT_LIMIT),
+            HeaderValue::from(max),
+        );
+        if truncated {
+            response_headers.insert(
+                HeaderName::from_static(RESULT_TRUNCATED),
+                HeaderValue::from_static("true"),
+            );
+        }
+    }
     Ok(response)
 }
 
@@ -295,19 +539,27 @@ fn media_type_format(media_type: &str) -> Option<ResultFormat> {
 
 const CHUNK: usize = 64 * 1024;
 
-/// A `Write` that sends its output to the response body in chunks. The first
-/// chunk releases the response head (status 200 and Content-Type).
+/// A `Write` that sends its output to the response body in chunks. The
+/// response head (status 200, Content-Type, truncation) is released with the
+/// first chunk that goes out, and not before the row cap is decided.
 struct ChunkWriter {
-    head: Option<(oneshot::Sender<Result<&'static str>>, &'static str)>,
+    head: Option<(oneshot::Sender<Head>, &'static str)>,
+    limit: RowLimit,
     body: mpsc::Sender<io::Result<Bytes>>,
     buffer: Vec<u8>,
 }
 
 impl ChunkWriter {
     fn send(&mut self) -> io::Result<()> {
-        if let Some((head, media_type)) = self.head.take() {
-            head.send(Ok(media_type))
-                .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "client gone"))?;
+        if self.head.is_some() {
+            let Some(truncated) = self.limit.truncated() else {
+                // Undecided: keep buffering (bounded by the row cap).
+                return Ok(());
+            };
+            if let Some((head, media_type)) = self.head.take() {
+                head.send(Ok((media_type, truncated)))
+                    .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "client gone"))?;
+            }
         }
         if !self.buffer.is_empty() {
             let chunk = Bytes::from(std::mem::replace(

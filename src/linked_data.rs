@@ -1,0 +1,469 @@
+//! Linked data: which IRIs this server answers for, and what it says about
+//! each. The description of an entity is built from direct index lookups
+//! (quad patterns), not from a SPARQL DESCRIBE: its own triples (with its
+//! blank nodes and `#fragment` parts), the triples pointing at it, the labels
+//! of everything they mention, and the quoted evidence for its facts.
+
+use std::collections::{BTreeSet, HashSet};
+
+use oxigraph::model::vocab::{rdf, rdfs};
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
+    Term, TermRef, Triple,
+};
+
+use crate::config::BaseIri;
+use crate::error::Result;
+use crate::store::Dataset;
+
+pub const OA: &str = "http://www.w3.org/ns/oa#";
+pub const DCT: &str = "http://purl.org/dc/terms/";
+pub const PROV: &str = "http://www.w3.org/ns/prov#";
+pub const FOAF_PRIMARY_TOPIC: &str = "http://xmlns.com/foaf/0.1/primaryTopic";
+pub const FOAF_DOCUMENT: &str = "http://xmlns.com/foaf/0.1/Document";
+pub const VOID_IN_DATASET: &str = "http://rdfs.org/ns/void#inDataset";
+pub const SKOS_ALT_LABEL: &str = "http://www.w3.org/2004/02/skos/core#altLabel";
+
+/// The licence of the dataset (the modelling; quoted text remains China.org.cn's).
+pub const LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";
+
+/// At most this many triples pointing at an entity go into one description;
+/// hubs say how many more there are.
+pub const MAX_INCOMING: usize = 500;
+
+/// A document format for entity descriptions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocFormat {
+    Turtle,
+    JsonLd,
+    NTriples,
+    RdfXml,
+}
+
+impl DocFormat {
+    pub const ALL: [DocFormat; 4] = [Self::Turtle, Self::JsonLd, Self::NTriples, Self::RdfXml];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Turtle => "ttl",
+            Self::JsonLd => "jsonld",
+            Self::NTriples => "nt",
+            Self::RdfXml => "rdf",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Turtle => "text/turtle",
+            Self::JsonLd => "application/ld+json",
+            Self::NTriples => "application/n-triples",
+            Self::RdfXml => "application/rdf+xml",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Turtle => "Turtle",
+            Self::JsonLd => "JSON-LD",
+            Self::NTriples => "N-Triples",
+            Self::RdfXml => "RDF/XML",
+        }
+    }
+
+    pub fn rdf_format(self) -> oxigraph::io::RdfFormat {
+        match self {
+            Self::Turtle => oxigraph::io::RdfFormat::Turtle,
+            Self::JsonLd => oxigraph::io::RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+            Self::NTriples => oxigraph::io::RdfFormat::NTriples,
+            Self::RdfXml => oxigraph::io::RdfFormat::RdfXml,
+        }
+    }
+
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.extension() == extension)
+    }
+
+    /// `?format=` values: the extension, or a name such as `turtle`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "turtle" | "ttl" => Some(Self::Turtle),
+            "jsonld" | "json-ld" | "json" => Some(Self::JsonLd),
+            "ntriples" | "n-triples" | "nt" => Some(Self::NTriples),
+            "rdfxml" | "rdf" | "xml" => Some(Self::RdfXml),
+            _ => None,
+        }
+    }
+
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.media_type() == media_type)
+    }
+}
+
+/// Checks the path after `/id/` (or `/page/`, `/data/`): lowercase slug
+/// segments only, so nothing odd (traversal, spaces, control characters)
+/// ever becomes an IRI.
+pub fn valid_entity_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.len() <= 512
+        && path.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+}
+
+/// The IRI of the entity at `path` (the part after `/id/`).
+pub fn entity_iri(base: &BaseIri, path: &str) -> NamedNode {
+    NamedNode::new_unchecked(base.resolve(&format!("id/{path}")))
+}
+
+/// The path after `/id/` of an IRI this server mints, if it is one.
+pub fn entity_path<'a>(base: &BaseIri, iri: &'a str) -> Option<&'a str> {
+    let path = iri.strip_prefix(base.as_str())?.strip_prefix("id/")?;
+    let path = path.split('#').next().unwrap_or(path);
+    valid_entity_path(path).then_some(path)
+}
+
+/// Everything a data document or a page says about one entity.
+#[derive(Debug, Default)]
+pub struct Description {
+    pub subject: Option<NamedNode>,
+    /// The entity's own triples, its blank nodes' and its `#fragment` parts'.
+    pub about: Vec<Triple>,
+    /// Triples whose object is the entity (bounded by [`MAX_INCOMING`]).
+    pub incoming: Vec<Triple>,
+    /// How many incoming triples were left out.
+    pub incoming_omitted: usize,
+    /// Labels of every IRI mentioned above.
+    pub labels: Vec<Triple>,
+    /// The reified statements about the entity and the annotations quoting them.
+    pub evidence: Vec<Triple>,
+}
+
+impl Description {
+    pub fn all_triples(&self) -> impl Iterator<Item = &Triple> {
+        self.about
+            .iter()
+            .chain(&self.incoming)
+            .chain(&self.labels)
+            .chain(&self.evidence)
+    }
+}
+
+/// Predicates of the reification and annotation machinery: shown as evidence,
+/// not as "referenced by".
+fn is_evidence_link(predicate: NamedNodeRef<'_>) -> bool {
+    predicate == rdf::SUBJECT
+        || predicate == rdf::OBJECT
+        || predicate.as_str() == "http://www.w3.org/ns/oa#hasBody"
+}
+
+struct Collector<'a> {
+    dataset: &'a Dataset,
+    seen: HashSet<Triple>,
+}
+
+impl Collector<'_> {
+    /// Triples with this subject, in any graph, without duplicates.
+    fn outgoing(&mut self, subject: NamedOrBlankNodeRef<'_>) -> Result<Vec<Triple>> {
+        let mut triples = Vec::new();
+        for quad in self
+            .dataset
+            .store()
+            .quads_for_pattern(Some(subject), None, None, None)
+        {
+            let triple = Triple::from(quad?);
+            if self.seen.insert(triple.clone()) {
+                triples.push(triple);
+            }
+        }
+        Ok(triples)
+    }
+
+    /// The subject's triples, plus (recursively) those of the blank nodes and
+    /// `#fragment` IRIs it points to: a concise bounded description.
+    fn closure(&mut self, root: &NamedNode, into: &mut Vec<Triple>) -> Result<()> {
+        let fragment_prefix = format!("{}#", root.as_str());
+        let mut queue: Vec<NamedOrBlankNode> = vec![root.clone().into()];
+        let mut visited: HashSet<NamedOrBlankNode> = HashSet::new();
+        while let Some(node) = queue.pop() {
+            if !visited.insert(node.clone()) {
+                continue;
+            }
+            for triple in self.outgoing(node.as_ref())? {
+                match &triple.object {
+                    Term::BlankNode(b) => queue.push(b.clone().into()),
+                    Term::NamedNode(n) if n.as_str().starts_with(&fragment_prefix) => {
+                        queue.push(n.clone().into())
+                    }
+                    _ => {}
+                }
+                into.push(triple);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether the store says anything about `iri` (as subject or object).
+pub fn exists(dataset: &Dataset, iri: &NamedNode) -> Result<bool> {
+    let store = dataset.store();
+    if let Some(quad) = store
+        .quads_for_pattern(Some(iri.as_ref().into()), None, None, None)
+        .next()
+    {
+        quad?;
+        return Ok(true);
+    }
+    if let Some(quad) = store
+        .quads_for_pattern(None, None, Some(iri.as_ref().into()), None)
+        .next()
+    {
+        quad?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Builds the description of `iri`, or `None` if the store knows nothing of it.
+pub fn describe(dataset: &Dataset, iri: &NamedNode) -> Result<Option<Description>> {
+    if !exists(dataset, iri)? {
+        return Ok(None);
+    }
+    let store = dataset.store();
+    let mut collector = Collector {
+        dataset,
+        seen: HashSet::new(),
+    };
+    let mut description = Description {
+        subject: Some(iri.clone()),
+        ..Description::default()
+    };
+    collector.closure(iri, &mut description.about)?;
+
+    // Incoming links, bounded for hubs.
+    for quad in store.quads_for_pattern(None, None, Some(iri.as_ref().into()), None) {
+        let quad = quad?;
+        if is_evidence_link(quad.predicate.as_ref()) {
+            continue;
+        }
+        let triple = Triple::from(quad);
+        if collector.seen.contains(&triple) {
+            continue;
+        }
+        if description.incoming.len() >= MAX_INCOMING {
+            description.incoming_omitted += 1;
+            continue;
+        }
+        collector.seen.insert(triple.clone());
+        description.incoming.push(triple);
+    }
+
+    // Evidence: statements about the entity, and the annotations quoting them.
+    let oa_has_body = NamedNodeRef::new_unchecked("http://www.w3.org/ns/oa#hasBody");
+    let mut annotations: BTreeSet<NamedNode> = BTreeSet::new();
+    let statements: Vec<Quad> = store
+        .quads_for_pattern(None, Some(rdf::SUBJECT), Some(iri.as_ref().into()), None)
+        .collect::<Result<_, _>>()?;
+    for statement in statements {
+        let node = statement.subject.clone();
+        description
+            .evidence
+            .extend(collector.outgoing(node.as_ref())?);
+        for quad in
+            store.quads_for_pattern(None, Some(oa_has_body), Some(node.as_ref().into()), None)
+        {
+            let quad = quad?;
+            if let NamedOrBlankNode::NamedNode(annotation) = &quad.subject {
+                annotations.insert(annotation.clone());
+            }
+            let triple = Triple::from(quad);
+            if collector.seen.insert(triple.clone()) {
+                description.evidence.push(triple);
+            }
+        }
+    }
+    for annotation in &annotations {
+        // The annotation's own triples minus its (many) bodies, plus its target
+        // and selectors (`#fragment` parts).
+        let mut parts = Vec::new();
+        collector.closure(annotation, &mut parts)?;
+        description.evidence.extend(
+            parts
+                .into_iter()
+                .filter(|t| t.predicate.as_ref() != oa_has_body),
+        );
+    }
+
+    // Labels of everything mentioned, so clients can show names.
+    let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
+    for triple in description
+        .about
+        .iter()
+        .chain(&description.incoming)
+        .chain(&description.evidence)
+    {
+        mentioned.insert(triple.predicate.clone());
+        if let NamedOrBlankNode::NamedNode(s) = &triple.subject {
+            mentioned.insert(s.clone());
+        }
+        if let Term::NamedNode(o) = &triple.object {
+            mentioned.insert(o.clone());
+        }
+    }
+    mentioned.remove(iri);
+    for node in &mentioned {
+        for quad in
+            store.quads_for_pattern(Some(node.as_ref().into()), Some(rdfs::LABEL), None, None)
+        {
+            let triple = Triple::from(quad?);
+            if collector.seen.insert(triple.clone()) {
+                description.labels.push(triple);
+            }
+        }
+    }
+    Ok(Some(description))
+}
+
+/// The data document's statements about itself: what it is about, its
+/// licence, the dataset it belongs to.
+pub fn document_metadata(base: &BaseIri, document: &str, subject: &NamedNode) -> Vec<Triple> {
+    let document = NamedNode::new_unchecked(document);
+    vec![
+        Triple::new(
+            document.clone(),
+            rdf::TYPE,
+            NamedNode::new_unchecked(FOAF_DOCUMENT),
+        ),
+        Triple::new(
+            document.clone(),
+            NamedNode::new_unchecked(FOAF_PRIMARY_TOPIC),
+            subject.clone(),
+        ),
+        Triple::new(
+            document.clone(),
+            NamedNode::new_unchecked(format!("{DCT}license")),
+            NamedNode::new_unchecked(LICENSE),
+        ),
+        Triple::new(
+            document,
+            NamedNode::new_unchecked(VOID_IN_DATASET),
+            NamedNode::new_unchecked(dataset_iri(base)),
+        ),
+    ]
+}
+
+/// The IRI of the dataset as a whole (described at `/.well-known/void`).
+pub fn dataset_iri(base: &BaseIri) -> String {
+    base.resolve(".well-known/void#dataset")
+}
+
+/// The best label of `iri` for `language` (`en` or `zh`): that language, else
+/// English, else any.
+pub fn label_in<'a>(
+    labels: impl Iterator<Item = &'a Literal>,
+    language: &str,
+) -> Option<&'a Literal> {
+    let mut best: Option<(u8, &Literal)> = None;
+    for label in labels {
+        let rank = match label.language() {
+            Some(tag)
+                if tag.eq_ignore_ascii_case(language)
+                    || tag
+                        .to_ascii_lowercase()
+                        .starts_with(&format!("{language}-")) =>
+            {
+                0
+            }
+            Some(tag)
+                if tag.eq_ignore_ascii_case("en")
+                    || tag.to_ascii_lowercase().starts_with("en-") =>
+            {
+                1
+            }
+            None => 2,
+            Some(_) => 3,
+        };
+        if best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, label));
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+/// The `rdfs:label` literals of `iri` anywhere in the store.
+pub fn labels_of(dataset: &Dataset, iri: &NamedNode) -> Result<Vec<Literal>> {
+    let mut labels = Vec::new();
+    for quad in
+        dataset
+            .store()
+            .quads_for_pattern(Some(iri.as_ref().into()), Some(rdfs::LABEL), None, None)
+    {
+        if let Term::Literal(l) = quad?.object {
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+    }
+    Ok(labels)
+}
+
+/// The IRIs of the named graphs, for callers that need to skip some.
+pub fn graph_ref<'a>(node: &'a NamedNode) -> GraphNameRef<'a> {
+    GraphNameRef::NamedNode(node.as_ref())
+}
+
+/// Is this term an IRI minted by this server?
+pub fn is_local(base: &BaseIri, term: TermRef<'_>) -> bool {
+    matches!(term, TermRef::NamedNode(n) if n.as_str().starts_with(base.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_slug_paths_are_entities() {
+        assert!(valid_entity_path("person/xi-jinping"));
+        assert!(valid_entity_path("evidence/en-1"));
+        for bad in [
+            "",
+            "..",
+            "person/../../etc/passwd",
+            "a//b",
+            "a b",
+            "a/%2e%2e",
+            "x/\u{0}",
+        ] {
+            assert!(!valid_entity_path(bad), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn iris_and_paths_round_trip() {
+        let base = BaseIri::parse("http://127.0.0.1:8080/").unwrap();
+        let iri = entity_iri(&base, "person/xi-jinping");
+        assert_eq!(iri.as_str(), "http://127.0.0.1:8080/id/person/xi-jinping");
+        assert_eq!(entity_path(&base, iri.as_str()), Some("person/xi-jinping"));
+        assert_eq!(
+            entity_path(&base, "http://127.0.0.1:8080/id/evidence/en-1#quote"),
+            Some("evidence/en-1")
+        );
+        assert_eq!(entity_path(&base, "http://other/id/x"), None);
+    }
+
+    #[test]
+    fn labels_prefer_the_asked_language_then_english() {
+        let zh = Literal::new_language_tagged_literal_unchecked("北京", "zh-hans");
+        let en = Literal::new_language_tagged_literal_unchecked("Beijing", "en");
+        let both = [zh.clone(), en.clone()];
+        assert_eq!(label_in(both.iter(), "zh"), Some(&zh));
+        assert_eq!(label_in(both.iter(), "en"), Some(&en));
+        assert_eq!(label_in([en.clone()].iter(), "zh"), Some(&en));
+    }
+}

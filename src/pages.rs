@@ -1,0 +1,766 @@
+//! What an entity's HTML page shows, computed from its [`Description`]: names
+//! in the reader's language, properties with readable names in sensible
+//! groups, linked entities as links, the quoted sentence behind each fact,
+//! what refers to it, and schema.org JSON-LD for search engines. Plain data,
+//! rendered by the `entity.html` template.
+
+use std::collections::HashMap;
+
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use serde_json::{Map, Value as Json, json};
+
+use crate::config::BaseIri;
+use crate::linked_data::{Description, DocFormat, OA, entity_path, label_in};
+use crate::terms::compact_iri;
+
+/// The two languages pages come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// From `?lang=`: `en`, or `zh` (any `zh-*`).
+    pub fn from_param(value: &str) -> Option<Self> {
+        let value = value.to_ascii_lowercase();
+        if value == "en" || value.starts_with("en-") {
+            Some(Self::En)
+        } else if value == "zh" || value.starts_with("zh-") {
+            Some(Self::Zh)
+        } else {
+            None
+        }
+    }
+
+    /// From `Accept-Language`: the first of en/zh in the reader's order of preference.
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut best: Option<(f32, Self)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or_default();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Self::from_param(tag) {
+                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map_or(Self::En, |(_, l)| l)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Zh => "zh",
+        }
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn html(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Zh => "zh-Hans",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::En => Self::Zh,
+            Self::Zh => Self::En,
+        }
+    }
+
+    /// The name of this language, written in it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Zh => "中文",
+        }
+    }
+
+    /// Interface text in this language.
+    pub fn t(self, en: &'static str, zh: &'static str) -> &'static str {
+        match self {
+            Self::En => en,
+            Self::Zh => zh,
+        }
+    }
+}
+
+/// A language tag as HTML wants it: Oxigraph stores `zh-hans`, pages say `zh-Hans`.
+pub fn html_lang(tag: &str) -> String {
+    tag.split('-')
+        .enumerate()
+        .map(|(i, part)| {
+            if i > 0 && part.len() == 4 {
+                let mut chars = part.chars();
+                chars.next().map_or_else(String::new, |c| {
+                    c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+                })
+            } else if i > 0 && part.len() == 2 {
+                part.to_ascii_uppercase()
+            } else {
+                part.to_ascii_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A piece of text with its language (empty when it has none).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Text {
+    pub value: String,
+    pub lang: String,
+}
+
+impl Text {
+    fn from_literal(literal: &Literal) -> Self {
+        Self {
+            value: literal.value().to_owned(),
+            lang: literal.language().map(html_lang).unwrap_or_default(),
+        }
+    }
+}
+
+/// A quoted sentence of the source behind a fact.
+#[derive(Clone, Debug)]
+pub struct Quote {
+    pub text: Text,
+    /// The evidence page of the quote.
+    pub href: String,
+    pub start: i64,
+}
+
+/// One value of a property on the page.
+#[derive(Clone, Debug)]
+pub struct ValueView {
+    pub text: Text,
+    /// Where the value links to, if anywhere.
+    pub href: Option<String>,
+    /// The link leaves this site (an outside dataset).
+    pub external: bool,
+    /// A note after the value, e.g. its datatype.
+    pub note: String,
+    pub quotes: Vec<Quote>,
+    /// The value's basis when the page does not state it (inference...).
+    pub basis: Vec<Text>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub property: Text,
+    pub property_href: String,
+    pub property_iri: String,
+    pub values: Vec<ValueView>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub title: &'static str,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Incoming {
+    pub subject: ValueView,
+    pub property: Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct Alternate {
+    pub href: String,
+    pub media_type: &'static str,
+    pub label: &'static str,
+}
+
+/// Everything the entity template shows.
+#[derive(Debug)]
+pub struct EntityView {
+    pub lang: Lang,
+    pub iri: String,
+    pub path: String,
+    pub title: Text,
+    pub other_title: Option<Text>,
+    pub types: Vec<ValueView>,
+    pub summary: Option<Quote>,
+    pub groups: Vec<Group>,
+    pub incoming: Vec<Incoming>,
+    pub incoming_omitted: usize,
+    pub alternates: Vec<Alternate>,
+    pub schema_jsonld: String,
+    /// `?lang=xx` to keep on links when the reader chose a language.
+    pub lang_query: String,
+}
+
+/// Groups of properties, in page order, and the order of properties in each.
+const GROUPS: &[(&str, &str, &[&str])] = &[
+    (
+        "Names",
+        "名称",
+        &["rdfs:label", "skos:altLabel", "rdf:value"],
+    ),
+    (
+        "When and where",
+        "时间与地点",
+        &[
+            "schema:startDate",
+            "schema:endDate",
+            "dg:concludedInMonth",
+            "schema:location",
+            "dg:hostCountry",
+            "schema:containedInPlace",
+        ],
+    ),
+    (
+        "Who",
+        "人物与机构",
+        &[
+            "schema:organizer",
+            "org:unitOf",
+            "schema:attendee",
+            "schema:performer",
+            "schema:author",
+            "schema:publisher",
+            "dg:participantRole",
+            "dg:organisationCountExclusiveMinimum",
+            "dg:countryCountExclusiveMinimum",
+        ],
+    ),
+    (
+        "What",
+        "内容",
+        &[
+            "dg:theme",
+            "dg:discussionTopics",
+            "skos:hasTopConcept",
+            "skos:inScheme",
+            "schema:position",
+            "dg:statedAim",
+            "schema:subEvent",
+            "schema:superEvent",
+            "schema:workPerformed",
+            "dg:outcome",
+            "dg:distinction",
+            "dg:firstOfKind",
+            "dg:after",
+        ],
+    ),
+    (
+        "Source",
+        "来源",
+        &[
+            "schema:about",
+            "schema:isPartOf",
+            "schema:dateModified",
+            "schema:inLanguage",
+            "dg:languageEdition",
+            "oa:hasTarget",
+            "oa:hasBody",
+            "dg:concerns",
+            "dg:englishEvidence",
+            "dg:chineseEvidence",
+        ],
+    ),
+    ("Elsewhere", "外部链接", &["schema:sameAs"]),
+];
+
+fn group_of(curie: &str) -> (usize, usize) {
+    for (g, (_, _, members)) in GROUPS.iter().enumerate() {
+        if let Some(i) = members.iter().position(|m| *m == curie) {
+            return (g, i);
+        }
+    }
+    (GROUPS.len(), 0)
+}
+
+/// Looks up labels of IRIs mentioned by a description.
+struct Labels {
+    by_iri: HashMap<NamedNode, Vec<Literal>>,
+}
+
+impl Labels {
+    fn new(description: &Description) -> Self {
+        let mut by_iri: HashMap<NamedNode, Vec<Literal>> = HashMap::new();
+        for t in description.all_triples() {
+            if t.predicate == rdfs::LABEL {
+                if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&t.subject, &t.object)
+                {
+                    by_iri.entry(s.clone()).or_default().push(l.clone());
+                }
+            }
+        }
+        Self { by_iri }
+    }
+
+    fn get(&self, iri: &NamedNode, lang: Lang) -> Option<Text> {
+        let labels = self.by_iri.get(iri)?;
+        label_in(labels.iter(), lang.code()).map(Text::from_literal)
+    }
+}
+
+/// The evidence for (predicate, object) pairs of the entity, from the reified
+/// statements and their annotations in the description.
+struct Evidence {
+    quotes: HashMap<(NamedNode, Term), Vec<Quote>>,
+    basis: HashMap<(NamedNode, Term), Vec<Text>>,
+    all_quotes: Vec<Quote>,
+}
+
+impl Evidence {
+    fn new(description: &Description, base: &BaseIri, lang: Lang) -> Self {
+        let oa = |local: &str| NamedNode::new_unchecked(format!("{OA}{local}"));
+        let (has_body, has_target, has_selector, exact, start) = (
+            oa("hasBody"),
+            oa("hasTarget"),
+            oa("hasSelector"),
+            oa("exact"),
+            oa("start"),
+        );
+        let language = NamedNode::new_unchecked("http://purl.org/dc/terms/language");
+        let comment = rdfs::COMMENT.into_owned();
+        let triples: Vec<&Triple> = description.evidence.iter().collect();
+        let objects = |s: &NamedOrBlankNode, p: &NamedNode| -> Vec<Term> {
+            triples
+                .iter()
+                .filter(|t| &t.subject == s && &t.predicate == p)
+                .map(|t| t.object.clone())
+                .collect()
+        };
+        // Each annotation's quote: target -> selectors -> exact / start.
+        let mut quote_of: HashMap<NamedOrBlankNode, Quote> = HashMap::new();
+        for t in triples.iter().filter(|t| t.predicate == has_target) {
+            let Term::NamedNode(target) = &t.object else {
+                continue;
+            };
+            let target: NamedOrBlankNode = target.clone().into();
+            let lang_tag = objects(&target, &language)
+                .first()
+                .and_then(|l| match l {
+                    Term::Literal(l) => Some(l.value().to_owned()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let mut text = String::new();
+            let mut position = i64::MAX;
+            for selector in objects(&target, &has_selector) {
+                let Term::NamedNode(selector) = selector else {
+                    continue;
+                };
+                let selector: NamedOrBlankNode = selector.into();
+                if let Some(Term::Literal(l)) = objects(&selector, &exact).first() {
+                    text = l.value().to_owned();
+                }
+                if let Some(Term::Literal(l)) = objects(&selector, &start).first() {
+                    position = l.value().parse().unwrap_or(i64::MAX);
+                }
+            }
+            let href = match &t.subject {
+                NamedOrBlankNode::NamedNode(n) => entity_path(base, n.as_str())
+                    .map_or_else(|| n.as_str().to_owned(), |p| format!("/page/{p}")),
+                NamedOrBlankNode::BlankNode(_) => String::new(),
+            };
+            quote_of.insert(
+                t.subject.clone(),
+                Quote {
+                    text: Text {
+                        value: text,
+                        lang: html_lang(&lang_tag),
+                    },
+                    href,
+                    start: position,
+                },
+            );
+        }
+        let mut quotes: HashMap<(NamedNode, Term), Vec<Quote>> = HashMap::new();
+        let mut basis: HashMap<(NamedNode, Term), Vec<Text>> = HashMap::new();
+        for statement in triples.iter().filter(|t| t.predicate == rdf::SUBJECT) {
+            let node = &statement.subject;
+            let (Some(Term::NamedNode(p)), Some(o)) = (
+                objects(node, &rdf::PREDICATE.into_owned()).first().cloned(),
+                objects(node, &rdf::OBJECT.into_owned()).first().cloned(),
+            ) else {
+                continue;
+            };
+            let key = (p, o);
+            for a in triples
+                .iter()
+                .filter(|t| t.predicate == has_body && t.object == Term::from(node.clone()))
+            {
+                if let Some(q) = quote_of.get(&a.subject) {
+                    quotes.entry(key.clone()).or_default().push(q.clone());
+                }
+            }
+            let comments: Vec<Literal> = objects(node, &comment)
+                .into_iter()
+                .filter_map(|c| match c {
+                    Term::Literal(l) => Some(l),
+                    _ => None,
+                })
+                .collect();
+            if let Some(c) = label_in(comments.iter(), lang.code()) {
+                basis.entry(key).or_default().push(Text::from_literal(c));
+            }
+        }
+        // The reader's language first, then by position in the page.
+        for list in quotes.values_mut() {
+            list.sort_by_key(|q| {
+                (
+                    !q.text.lang.to_ascii_lowercase().starts_with(lang.code()),
+                    q.start,
+                )
+            });
+            list.dedup_by(|a, b| a.href == b.href);
+        }
+        let mut all_quotes: Vec<Quote> = quote_of.into_values().collect();
+        all_quotes.sort_by_key(|q| {
+            (
+                !q.text.lang.to_ascii_lowercase().starts_with(lang.code()),
+                q.start,
+            )
+        });
+        Self {
+            quotes,
+            basis,
+            all_quotes,
+        }
+    }
+}
+
+/// Where a link to `iri` goes on this site (keeping the chosen language).
+fn href_for(iri: &str, base: &BaseIri, lang_query: &str) -> (String, bool) {
+    if let Some(path) = entity_path(base, iri) {
+        return (format!("/page/{path}{lang_query}"), false);
+    }
+    if let Some(term) = iri.strip_prefix(&base.vocabulary()) {
+        return (format!("/ontology{lang_query}#{term}"), false);
+    }
+    (iri.to_owned(), !iri.starts_with(base.as_str()))
+}
+
+fn datatype_note(literal: &Literal) -> String {
+    let datatype = literal.datatype();
+    if literal.language().is_some() || datatype == xsd::STRING {
+        String::new()
+    } else if datatype == xsd::DATE {
+        "date".to_owned()
+    } else if datatype == xsd::INTEGER {
+        String::new()
+    } else {
+        datatype
+            .as_str()
+            .rsplit(['#', '/'])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// Builds the page view of a description.
+pub fn entity_view(
+    description: &Description,
+    base: &BaseIri,
+    lang: Lang,
+    lang_chosen: bool,
+) -> Option<EntityView> {
+    let subject = description.subject.clone()?;
+    let path = entity_path(base, subject.as_str())?.to_owned();
+    let lang_query = if lang_chosen {
+        format!("?lang={}", lang.code())
+    } else {
+        String::new()
+    };
+    let mut labels = Labels::new(description);
+    // The entity's own labels are in `about`.
+    for t in &description.about {
+        if t.subject == subject.clone().into() && t.predicate == rdfs::LABEL {
+            if let Term::Literal(l) = &t.object {
+                labels
+                    .by_iri
+                    .entry(subject.clone())
+                    .or_default()
+                    .push(l.clone());
+            }
+        }
+    }
+    let evidence = Evidence::new(description, base, lang);
+    let title = labels.get(&subject, lang).unwrap_or(Text {
+        value: path.clone(),
+        lang: String::new(),
+    });
+    let other_title = labels
+        .get(&subject, lang.other())
+        .filter(|t| t.value != title.value);
+
+    let value_of = |term: &Term, predicate: &NamedNode| -> ValueView {
+        let key = (predicate.clone(), term.clone());
+        let quotes = evidence.quotes.get(&key).cloned().unwrap_or_default();
+        let basis = evidence.basis.get(&key).cloned().unwrap_or_default();
+        match term {
+            Term::NamedNode(n) => {
+                let (href, external) = href_for(n.as_str(), base, &lang_query);
+                let text = labels.get(n, lang).unwrap_or_else(|| Text {
+                    value: compact_iri(n.as_str(), base),
+                    lang: String::new(),
+                });
+                ValueView {
+                    text,
+                    href: Some(href),
+                    external,
+                    note: if external {
+                        n.as_str().to_owned()
+                    } else {
+                        String::new()
+                    },
+                    quotes,
+                    basis,
+                }
+            }
+            Term::Literal(l) => ValueView {
+                text: Text::from_literal(l),
+                href: None,
+                external: false,
+                note: datatype_note(l),
+                quotes,
+                basis,
+            },
+            Term::BlankNode(b) => ValueView {
+                text: Text {
+                    value: statement_text(description, b, &labels, base, lang),
+                    lang: String::new(),
+                },
+                href: None,
+                external: false,
+                note: String::new(),
+                quotes,
+                basis,
+            },
+            #[allow(unreachable_patterns)]
+            other => ValueView {
+                text: Text {
+                    value: other.to_string(),
+                    lang: String::new(),
+                },
+                href: None,
+                external: false,
+                note: String::new(),
+                quotes,
+                basis,
+            },
+        }
+    };
+
+    // Properties of the entity itself, grouped and ordered.
+    let mut rows: Vec<((usize, usize), Row)> = Vec::new();
+    let mut types = Vec::new();
+    let me: NamedOrBlankNode = subject.clone().into();
+    for t in description.about.iter().filter(|t| t.subject == me) {
+        if t.predicate == rdf::TYPE {
+            types.push(value_of(&t.object, &t.predicate));
+            continue;
+        }
+        let curie = compact_iri(t.predicate.as_str(), base);
+        if let Some((_, row)) = rows
+            .iter_mut()
+            .find(|(_, r)| r.property_iri == t.predicate.as_str())
+        {
+            row.values.push(value_of(&t.object, &t.predicate));
+            continue;
+        }
+        let (property_href, _) = href_for(t.predicate.as_str(), base, &lang_query);
+        rows.push((
+            group_of(&curie),
+            Row {
+                property: labels.get(&t.predicate, lang).unwrap_or(Text {
+                    value: curie,
+                    lang: String::new(),
+                }),
+                property_href,
+                property_iri: t.predicate.as_str().to_owned(),
+                values: vec![value_of(&t.object, &t.predicate)],
+            },
+        ));
+    }
+    rows.sort_by_key(|(order, _)| *order);
+    for (_, row) in &mut rows {
+        // Labels: the reader's language first; positions and dates in order.
+        row.values.sort_by(|a, b| {
+            let rank = |v: &ValueView| !v.text.lang.to_ascii_lowercase().starts_with(lang.code());
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| a.text.value.cmp(&b.text.value))
+        });
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for ((group, _), row) in rows {
+        let title = GROUPS
+            .get(group)
+            .map_or(lang.t("Other", "其他"), |(en, zh, _)| lang.t(en, zh));
+        match groups.last_mut() {
+            Some(g) if g.title == title => g.rows.push(row),
+            _ => groups.push(Group {
+                title,
+                rows: vec![row],
+            }),
+        }
+    }
+
+    let mut incoming: Vec<Incoming> = description
+        .incoming
+        .iter()
+        .filter_map(|t| match &t.subject {
+            NamedOrBlankNode::NamedNode(s) => Some(Incoming {
+                subject: value_of(&Term::NamedNode(s.clone()), &rdf::TYPE.into_owned()),
+                property: labels.get(&t.predicate, lang).unwrap_or(Text {
+                    value: compact_iri(t.predicate.as_str(), base),
+                    lang: String::new(),
+                }),
+            }),
+            NamedOrBlankNode::BlankNode(_) => None,
+        })
+        .collect();
+    incoming.sort_by(|a, b| {
+        (&a.property.value, &a.subject.text.value).cmp(&(&b.property.value, &b.subject.text.value))
+    });
+
+    let alternates = DocFormat::ALL
+        .iter()
+        .map(|f| Alternate {
+            href: format!("/data/{path}.{}", f.extension()),
+            media_type: f.media_type(),
+            label: f.label(),
+        })
+        .collect();
+
+    Some(EntityView {
+        lang,
+        iri: subject.as_str().to_owned(),
+        title,
+        other_title,
+        types,
+        summary: evidence.all_quotes.first().cloned(),
+        groups,
+        incoming,
+        incoming_omitted: description.incoming_omitted,
+        alternates,
+        schema_jsonld: schema_jsonld(description, &subject, &labels),
+        lang_query,
+        path,
+    })
+}
+
+/// "subject — property — object" for a reified statement shown on an evidence page.
+fn statement_text(
+    description: &Description,
+    node: &oxigraph::model::BlankNode,
+    labels: &Labels,
+    base: &BaseIri,
+    lang: Lang,
+) -> String {
+    let node: NamedOrBlankNode = node.clone().into();
+    let part = |p: oxigraph::model::NamedNodeRef<'_>| {
+        description
+            .all_triples()
+            .find(|t| t.subject == node && t.predicate == p)
+            .map(|t| match &t.object {
+                Term::NamedNode(n) => labels
+                    .get(n, lang)
+                    .map_or_else(|| compact_iri(n.as_str(), base), |l| l.value),
+                Term::Literal(l) => format!("“{}”", l.value()),
+                other => other.to_string(),
+            })
+            .unwrap_or_default()
+    };
+    format!(
+        "{} — {} — {}",
+        part(rdf::SUBJECT),
+        part(rdf::PREDICATE),
+        part(rdf::OBJECT)
+    )
+}
+
+/// schema.org JSON-LD of the entity for search engines: its schema.org types
+/// and properties, linked things with their English names.
+fn schema_jsonld(description: &Description, subject: &NamedNode, labels: &Labels) -> String {
+    const SCHEMA: &str = "http://schema.org/";
+    let mut object = Map::new();
+    object.insert("@context".to_owned(), json!("https://schema.org"));
+    object.insert("@id".to_owned(), json!(subject.as_str()));
+    let me: NamedOrBlankNode = subject.clone().into();
+    let mut types = Vec::new();
+    let mut names = Vec::new();
+    let mut properties: Map<String, Json> = Map::new();
+    for t in description.about.iter().filter(|t| t.subject == me) {
+        if t.predicate == rdf::TYPE {
+            if let Term::NamedNode(c) = &t.object {
+                if let Some(local) = c.as_str().strip_prefix(SCHEMA) {
+                    types.push(json!(local));
+                }
+            }
+        } else if t.predicate == rdfs::LABEL {
+            if let Term::Literal(l) = &t.object {
+                names.push(json!({"@value": l.value(), "@language": l.language().map(html_lang)}));
+            }
+        } else if let Some(local) = t.predicate.as_str().strip_prefix(SCHEMA) {
+            let value = match &t.object {
+                Term::NamedNode(n) => {
+                    let mut linked = Map::new();
+                    linked.insert("@id".to_owned(), json!(n.as_str()));
+                    if let Some(name) = labels.get(n, Lang::En) {
+                        linked.insert("name".to_owned(), json!(name.value));
+                    }
+                    Json::Object(linked)
+                }
+                Term::Literal(l) => json!(l.value()),
+                _ => continue,
+            };
+            match properties.get_mut(local) {
+                Some(Json::Array(values)) => values.push(value),
+                Some(existing) => *existing = json!([existing.clone(), value]),
+                None => {
+                    properties.insert(local.to_owned(), value);
+                }
+            }
+        }
+    }
+    if !types.is_empty() {
+        object.insert("@type".to_owned(), Json::Array(types));
+    }
+    if !names.is_empty() {
+        object.insert("name".to_owned(), Json::Array(names));
+    }
+    object.extend(properties);
+    // Safe inside <script>: no "</" can close the element early.
+    Json::Object(object).to_string().replace("</", "<\\/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_en_and_zh() {
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.5"),
+            Lang::En
+        );
+        assert_eq!(Lang::from_accept_language("fr-FR,fr;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr;q=1, zh-TW;q=0.4"), Lang::Zh);
+    }
+
+    #[test]
+    fn language_tags_are_written_as_bcp47_recommends() {
+        assert_eq!(html_lang("zh-hans"), "zh-Hans");
+        assert_eq!(html_lang("en"), "en");
+        assert_eq!(html_lang("en-gb"), "en-GB");
+    }
+}

@@ -1,0 +1,291 @@
+//! The entity IRIs and their documents ("Cool URIs for the Semantic Web", 303 style):
+//!
+//! - `GET /id/{path}` answers 303 See Other: to `/page/{path}` for browsers,
+//!   to `/data/{path}.{ttl|jsonld|nt|rdf}` for RDF clients, chosen from Accept.
+//!   On ties the order is HTML, Turtle, JSON-LD, N-Triples, RDF/XML.
+//! - `GET /page/{path}` is the HTML page (`?lang=en|zh`, else Accept-Language).
+//! - `GET /data/{path}.{ext}` is the RDF description; without a suffix the
+//!   format comes from `?format=` or Accept. Suffix, `?format=` and Accept
+//!   always give the same bytes for the same format.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::SharedState;
+use super::http_cache::Validators;
+use crate::error::{Error, Result};
+use crate::linked_data::{
+    DocFormat, describe, document_metadata, entity_iri, exists, valid_entity_path,
+};
+use crate::negotiate::negotiate;
+use crate::pages::{EntityView, Lang, entity_view};
+use crate::sparql::rdf_serializer;
+
+/// What `/id/` can redirect to, in tie-breaking order.
+const ENTITY_TYPES: &[&str] = &[
+    "text/html",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    pub lang: Option<String>,
+    pub format: Option<String>,
+}
+
+/// The reader's language: `?lang=` if given (and kept on links), else Accept-Language.
+pub fn reader_language(params: &PageParams, headers: &HeaderMap) -> (Lang, bool) {
+    if let Some(lang) = params.lang.as_deref().and_then(Lang::from_param) {
+        return (lang, true);
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    (Lang::from_accept_language(accept), false)
+}
+
+pub async fn id(
+    State(state): State<SharedState>,
+    Path(path): Path<String>,
+    Query(params): Query<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let iri = checked_entity(&state, &path, &headers).await?;
+    let target = match params.format.as_deref() {
+        Some(name) => {
+            let format = DocFormat::from_name(name).ok_or_else(|| unknown_format(name))?;
+            format!("/data/{path}.{}", format.extension())
+        }
+        None => match negotiate(&headers, ENTITY_TYPES)? {
+            "text/html" => match params.lang.as_deref().and_then(Lang::from_param) {
+                Some(lang) => format!("/page/{path}?lang={}", lang.code()),
+                None => format!("/page/{path}"),
+            },
+            media_type => {
+                let format = DocFormat::from_media_type(media_type).unwrap_or(DocFormat::Turtle);
+                format!("/data/{path}.{}", format.extension())
+            }
+        },
+    };
+    let mut response = (StatusCode::SEE_OTHER, format!("See {target}\n")).into_response();
+    let h = response.headers_mut();
+    h.insert(header::LOCATION, header_value(&target));
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    h.insert(
+        header::LINK,
+        header_value(&link_header(&path, iri.as_str())),
+    );
+    Ok(response)
+}
+
+pub async fn page(
+    State(state): State<SharedState>,
+    Path(path): Path<String>,
+    Query(params): Query<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (lang, chosen) = reader_language(&params, &headers);
+    let validators = Validators::for_data(
+        &state.dataset.version(),
+        &format!("page {path} {} {chosen}", lang.code()),
+    );
+    if !valid_entity_path(&path) {
+        return Err(not_found(&path, &headers));
+    }
+    if validators.is_fresh(&headers) {
+        return Ok(validators.not_modified());
+    }
+    let iri = entity_iri(state.dataset.base(), &path);
+    let worker = state.clone();
+    let view = tokio::task::spawn_blocking(move || -> Result<Option<EntityView>> {
+        let Some(description) = describe(&worker.dataset, &iri)? else {
+            return Ok(None);
+        };
+        Ok(entity_view(
+            &description,
+            worker.dataset.base(),
+            lang,
+            chosen,
+        ))
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    let Some(view) = view else {
+        return Err(not_found(&path, &headers));
+    };
+    let html = EntityPage { v: &view }
+        .render()
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    let mut response = Html(html).into_response();
+    let h = response.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    h.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.html()),
+    );
+    h.insert(header::LINK, header_value(&link_header(&path, &view.iri)));
+    validators.apply(&mut response);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "entity.html")]
+struct EntityPage<'a> {
+    v: &'a EntityView,
+}
+
+pub async fn data(
+    State(state): State<SharedState>,
+    Path(file): Path<String>,
+    Query(params): Query<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    // `/data/person/xi-jinping.ttl`: the suffix names the format.
+    let (path, suffix) = match file.rsplit_once('.') {
+        Some((path, ext)) if DocFormat::from_extension(ext).is_some() => {
+            (path.to_owned(), DocFormat::from_extension(ext))
+        }
+        _ => (file.clone(), None),
+    };
+    let asked = params
+        .format
+        .as_deref()
+        .map(|name| DocFormat::from_name(name).ok_or_else(|| unknown_format(name)))
+        .transpose()?;
+    let format = match (suffix, asked) {
+        (Some(s), Some(a)) if s != a => {
+            return Err(Error::BadRequest(format!(
+                "the suffix .{} and format={} ask for different formats",
+                s.extension(),
+                params.format.unwrap_or_default()
+            )));
+        }
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => {
+            let media_type = negotiate(&headers, &ENTITY_TYPES[1..])?;
+            DocFormat::from_media_type(media_type).unwrap_or(DocFormat::Turtle)
+        }
+    };
+    if !valid_entity_path(&path) {
+        return Err(not_found(&path, &headers));
+    }
+    let validators = Validators::for_data(
+        &state.dataset.version(),
+        &format!("data {path} {}", format.extension()),
+    );
+    if validators.is_fresh(&headers) {
+        return Ok(validators.not_modified());
+    }
+    let base = state.dataset.base().clone();
+    let iri = entity_iri(&base, &path);
+    let document = base.resolve(&format!("data/{path}.{}", format.extension()));
+    let worker = state.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>> {
+        let Some(description) = describe(&worker.dataset, &iri)? else {
+            return Ok(None);
+        };
+        let mut serializer = rdf_serializer(format.rdf_format(), &base).for_writer(Vec::new());
+        for triple in document_metadata(&base, &document, &iri)
+            .iter()
+            .chain(description.all_triples())
+        {
+            serializer.serialize_triple(triple)?;
+        }
+        Ok(Some(serializer.finish()?))
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    let Some(body) = body else {
+        return Err(not_found(&path, &headers));
+    };
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header_value(&format!("{}; charset=utf-8", format.media_type())),
+    );
+    if suffix.is_none() {
+        h.insert(header::VARY, HeaderValue::from_static("Accept"));
+        h.insert(
+            header::CONTENT_LOCATION,
+            header_value(&format!("/data/{path}.{}", format.extension())),
+        );
+    }
+    let subject = entity_iri(state.dataset.base(), &path);
+    h.insert(
+        header::LINK,
+        header_value(&link_header(&path, subject.as_str())),
+    );
+    validators.apply(&mut response);
+    Ok(response)
+}
+
+/// `Link` header of an entity's resources: its page and documents, and itself.
+fn link_header(path: &str, iri: &str) -> String {
+    let mut links = vec![
+        format!("<{iri}>; rel=\"describes\""),
+        format!("</page/{path}>; rel=\"alternate\"; type=\"text/html\""),
+    ];
+    for f in DocFormat::ALL {
+        links.push(format!(
+            "</data/{path}.{}>; rel=\"alternate\"; type=\"{}\"",
+            f.extension(),
+            f.media_type()
+        ));
+    }
+    links.join(", ")
+}
+
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""))
+}
+
+fn unknown_format(name: &str) -> Error {
+    Error::NotAcceptable {
+        requested: format!("format={name}"),
+        offered: DocFormat::ALL.iter().map(|f| f.extension()).collect(),
+    }
+}
+
+/// Checks that `path` names an entity the store knows.
+async fn checked_entity(
+    state: &SharedState,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<oxigraph::model::NamedNode> {
+    if !valid_entity_path(path) {
+        return Err(not_found(path, headers));
+    }
+    let iri = entity_iri(state.dataset.base(), path);
+    let worker = state.clone();
+    let probe = iri.clone();
+    let known = tokio::task::spawn_blocking(move || exists(&worker.dataset, &probe))
+        .await
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    if known {
+        Ok(iri)
+    } else {
+        Err(not_found(path, headers))
+    }
+}
+
+/// The 404 of an unknown entity: a page for browsers, text for machines.
+fn not_found(path: &str, headers: &HeaderMap) -> Error {
+    let html = negotiate(headers, &["text/plain", "text/html"]).is_ok_and(|t| t == "text/html")
+        && headers.contains_key(header::ACCEPT);
+    Error::NotFoundPage {
+        what: format!("/id/{path}"),
+        html,
+    }
+}

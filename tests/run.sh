@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of dialogue-graph, first installing what a bare machine
+# (Rust toolchain only) lacks. This is the README's test command; .ci/run calls it.
+#
+#   tests/run.sh            # everything
+#   tests/run.sh NAME       # only the tests whose name contains NAME
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# One target directory outside the clone, so CI reuses the RocksDB build
+# (~15 minutes cold) from run to run.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dialogue-graph/target}"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages: libclang for RocksDB's bindings; Python for the real
+# SPARQL clients (SPARQLWrapper, rdflib) the tests run against the server.
+packages=(libclang-dev)
+command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# A virtualenv (outside the clone, reused between runs) with the Python clients.
+venv="${DIALOGUE_GRAPH_VENV:-$HOME/.cache/dialogue-graph/venv}"
+if ! "$venv/bin/python" -c "import rdflib, SPARQLWrapper, pyld" >/dev/null 2>&1; then
+  echo "creating the Python virtualenv $venv"
+  python3 -m venv "$venv" || { as_root apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$venv"; }
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+fi
+export DIALOGUE_GRAPH_PYTHON="$venv/bin/python"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+# Without the rocksdb feature: linting it would build RocksDB a second time
+# (check builds do not share its C++ build with test builds).
+cargo clippy --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --features rocksdb -- "$@"

@@ -561,7 +561,16 @@ pub fn entity_view(
     let me: NamedOrBlankNode = subject.clone().into();
     for t in description.about.iter().filter(|t| t.subject == me) {
         if t.predicate == rdf::TYPE {
-            types.push(value_of(&t.object, &t.predicate));
+            let mut value = value_of(&t.object, &t.predicate);
+            if let Term::NamedNode(class) = &t.object {
+                // A type links to the page listing its members.
+                value.href = Some(format!(
+                    "/class/{}{lang_query}",
+                    compact_iri(class.as_str(), base)
+                ));
+                value.external = false;
+            }
+            types.push(value);
             continue;
         }
         let curie = compact_iri(t.predicate.as_str(), base);

@@ -82,3 +82,25 @@ fn sparqlwrapper_and_rdflib_get_the_right_answers() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn rdflib_and_pyld_read_every_document_and_dump() {
+    let Some(python) = python() else {
+        assert!(std::env::var("DIALOGUE_GRAPH_PYTHON").is_err());
+        eprintln!("skipped: no Python with rdflib (run tests/run.sh)");
+        return;
+    };
+    let server = Server::start(&[]);
+    let out = Command::new(python)
+        .arg(common::repo().join("tests/python/rdf_documents.py"))
+        .arg(&server.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("entities x 4 formats"));
+}

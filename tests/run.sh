@@ -13,9 +13,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dialogue-graph/target}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: libclang for RocksDB's bindings; Python for the real
-# SPARQL clients (SPARQLWrapper, rdflib) the tests run against the server.
-packages=(libclang-dev)
+# Debian packages: libclang for RocksDB's bindings; Chromium (and CJK fonts,
+# so Chinese pages render in screenshots) for the browser test; Python for the
+# real RDF and SPARQL clients (rdflib, PyLD, SPARQLWrapper).
+packages=(libclang-dev chromium fonts-noto-cjk)
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
@@ -29,12 +30,13 @@ fi
 
 # A virtualenv (outside the clone, reused between runs) with the Python clients.
 venv="${DIALOGUE_GRAPH_VENV:-$HOME/.cache/dialogue-graph/venv}"
-if ! "$venv/bin/python" -c "import rdflib, SPARQLWrapper, pyld" >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c "import rdflib, SPARQLWrapper, pyld, requests" >/dev/null 2>&1; then
   echo "creating the Python virtualenv $venv"
   python3 -m venv "$venv" || { as_root apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$venv"; }
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements.txt
 fi
 export DIALOGUE_GRAPH_PYTHON="$venv/bin/python"
+export DIALOGUE_GRAPH_CHROMIUM="$(command -v chromium)"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

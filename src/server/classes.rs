@@ -113,6 +113,8 @@ struct ClassPage {
     iri: String,
     name: Text,
     members: Vec<Item>,
+    /// Members without an IRI (blank nodes, e.g. reified statements).
+    anonymous: usize,
 }
 
 pub async fn class(
@@ -141,42 +143,48 @@ pub async fn class(
     };
     let worker = state.clone();
     let probe = class.clone();
-    let (name, members) = tokio::task::spawn_blocking(move || -> Result<(Text, Vec<Item>)> {
-        let dataset = &worker.dataset;
-        let mut members = Vec::new();
-        for quad in dataset.store().quads_for_pattern(
-            None,
-            Some(rdf::TYPE),
-            Some(probe.as_ref().into()),
-            None,
-        ) {
-            if let NamedOrBlankNode::NamedNode(member) = quad?.subject {
-                if members
-                    .iter()
-                    .any(|m: &Item| m.href.ends_with(member.as_str()))
-                {
-                    continue;
+    let (name, members, anonymous) =
+        tokio::task::spawn_blocking(move || -> Result<(Text, Vec<Item>, usize)> {
+            let dataset = &worker.dataset;
+            let mut members = Vec::new();
+            let mut anonymous = 0;
+            for quad in dataset.store().quads_for_pattern(
+                None,
+                Some(rdf::TYPE),
+                Some(probe.as_ref().into()),
+                None,
+            ) {
+                let subject = quad?.subject;
+                if subject.is_blank_node() {
+                    anonymous += 1;
                 }
-                let href = entity_path(dataset.base(), member.as_str()).map_or_else(
-                    || member.as_str().to_owned(),
-                    |p| format!("/page/{p}{lang_query}"),
-                );
-                if members.iter().any(|m: &Item| m.href == href) {
-                    continue;
+                if let NamedOrBlankNode::NamedNode(member) = subject {
+                    if members
+                        .iter()
+                        .any(|m: &Item| m.href.ends_with(member.as_str()))
+                    {
+                        continue;
+                    }
+                    let href = entity_path(dataset.base(), member.as_str()).map_or_else(
+                        || member.as_str().to_owned(),
+                        |p| format!("/page/{p}{lang_query}"),
+                    );
+                    if members.iter().any(|m: &Item| m.href == href) {
+                        continue;
+                    }
+                    members.push(Item {
+                        href,
+                        name: name_of(dataset, &member, lang)?,
+                        count: 0,
+                    });
                 }
-                members.push(Item {
-                    href,
-                    name: name_of(dataset, &member, lang)?,
-                    count: 0,
-                });
             }
-        }
-        members.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-        Ok((name_of(dataset, &probe, lang)?, members))
-    })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-    if members.is_empty() {
+            members.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+            Ok((name_of(dataset, &probe, lang)?, members, anonymous))
+        })
+        .await
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    if members.is_empty() && anonymous == 0 {
         return Err(Error::NotFoundPage {
             what: format!("/class/{curie}"),
             html: true,
@@ -189,6 +197,7 @@ pub async fn class(
             iri: class.as_str().to_owned(),
             name,
             members,
+            anonymous,
         }
         .render(),
         &validators,

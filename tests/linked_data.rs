@@ -1,0 +1,519 @@
+//! Linked data over a real HTTP server: 303s by content negotiation, documents
+//! in every format (suffix, `?format=` and Accept agreeing), HTML pages in two
+//! languages, dumps with checksums, the dataset description, caching headers.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use common::Server;
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, Response};
+
+const XI: &str = "person/xi-jinping";
+
+fn no_redirects() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn get(server: &Server, path: &str, accept: Option<&str>) -> Response {
+    let mut request = no_redirects().get(format!("{}{path}", server.url));
+    if let Some(accept) = accept {
+        request = request.header("Accept", accept);
+    }
+    request.send().unwrap()
+}
+
+fn header(response: &Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn entity_iris_redirect_by_accept() {
+    let server = Server::start(&[]);
+    for (accept, location) in [
+        (None, format!("/page/{XI}")),
+        (Some("*/*"), format!("/page/{XI}")),
+        (
+            Some("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+            format!("/page/{XI}"),
+        ),
+        (Some("text/turtle"), format!("/data/{XI}.ttl")),
+        (Some("application/ld+json"), format!("/data/{XI}.jsonld")),
+        (Some("application/n-triples"), format!("/data/{XI}.nt")),
+        (Some("application/rdf+xml"), format!("/data/{XI}.rdf")),
+        (
+            Some("text/turtle;q=0.5, application/rdf+xml"),
+            format!("/data/{XI}.rdf"),
+        ),
+        (
+            Some("text/html;q=0.1, text/turtle;q=0.9"),
+            format!("/data/{XI}.ttl"),
+        ),
+        (Some("text/*"), format!("/page/{XI}")),
+    ] {
+        let r = get(&server, &format!("/id/{XI}"), accept);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{accept:?}");
+        assert_eq!(header(&r, "location"), location, "{accept:?}");
+        assert!(header(&r, "vary").contains("Accept"));
+        assert!(header(&r, "link").contains("rel=\"describes\""));
+    }
+    let r = get(
+        &server,
+        &format!("/id/{XI}?format=jsonld"),
+        Some("text/html"),
+    );
+    assert_eq!(header(&r, "location"), format!("/data/{XI}.jsonld"));
+    let r = get(&server, &format!("/id/{XI}"), Some("image/png"));
+    assert_eq!(r.status(), StatusCode::NOT_ACCEPTABLE);
+}
+
+#[test]
+fn unknown_iris_are_404_for_people_and_machines() {
+    let server = Server::start(&[]);
+    let page = get(&server, "/id/person/nobody", Some("text/html"));
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(header(&page, "content-type").starts_with("text/html"));
+    assert!(
+        page.text()
+            .unwrap()
+            .contains("not an entity of this dataset")
+    );
+    let text = get(&server, "/id/person/nobody", Some("text/turtle"));
+    assert_eq!(text.status(), StatusCode::NOT_FOUND);
+    assert!(header(&text, "content-type").starts_with("text/plain"));
+    for path in [
+        "/data/person/nobody.ttl",
+        "/page/person/nobody",
+        "/page/../../etc/passwd",
+        "/data/%2e%2e/%2e%2e/etc/passwd.ttl",
+        "/id/a%20b",
+    ] {
+        assert_eq!(
+            get(&server, path, None).status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn suffix_format_parameter_and_accept_agree() {
+    let server = Server::start(&[]);
+    for (ext, name, media_type) in [
+        ("ttl", "turtle", "text/turtle"),
+        ("jsonld", "jsonld", "application/ld+json"),
+        ("nt", "ntriples", "application/n-triples"),
+        ("rdf", "rdfxml", "application/rdf+xml"),
+    ] {
+        let by_suffix = get(&server, &format!("/data/{XI}.{ext}"), None);
+        assert_eq!(by_suffix.status(), 200);
+        assert!(header(&by_suffix, "content-type").starts_with(media_type));
+        let link = header(&by_suffix, "link");
+        assert!(
+            link.contains(&format!("<{}/id/{XI}>; rel=\"describes\"", server.url)),
+            "{link}"
+        );
+        assert!(
+            link.contains("rel=\"alternate\"; type=\"text/html\""),
+            "{link}"
+        );
+        let suffix_bytes = by_suffix.bytes().unwrap();
+        let by_param = get(&server, &format!("/data/{XI}?format={name}"), None)
+            .bytes()
+            .unwrap();
+        let by_accept = get(&server, &format!("/data/{XI}"), Some(media_type));
+        assert_eq!(
+            header(&by_accept, "content-location"),
+            format!("/data/{XI}.{ext}")
+        );
+        assert_eq!(suffix_bytes, by_param, "{ext}");
+        assert_eq!(suffix_bytes, by_accept.bytes().unwrap(), "{ext}");
+    }
+    let conflict = get(&server, &format!("/data/{XI}.ttl?format=jsonld"), None);
+    assert_eq!(conflict.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&server, &format!("/data/{XI}"), Some("image/png")).status(),
+        StatusCode::NOT_ACCEPTABLE
+    );
+}
+
+#[test]
+fn a_document_describes_its_entity_fully() {
+    let server = Server::start(&[]);
+    let ttl = get(
+        &server,
+        "/data/event/cpc-world-political-parties-dialogue-2017.nt",
+        None,
+    )
+    .text()
+    .unwrap();
+    let base = &server.url;
+    // Its own facts, the labels of what it links to, incoming links, evidence, metadata.
+    for expected in [
+        format!(
+            "<{base}/id/event/cpc-world-political-parties-dialogue-2017> <http://schema.org/startDate> \"2017-11-30\""
+        ),
+        format!(
+            "<{base}/id/place/beijing> <http://www.w3.org/2000/01/rdf-schema#label> \"北京\"@zh-hans"
+        ),
+        format!(
+            "<{base}/id/webpage/cpc-world-political-parties-dialogue-2017> <http://schema.org/about> <{base}/id/event/cpc-world-political-parties-dialogue-2017>"
+        ),
+        format!(
+            "<{base}/id/evidence/en-1#quote> <http://www.w3.org/ns/oa#exact> \"The meeting was hosted by"
+        ),
+        format!(
+            "<{base}/data/event/cpc-world-political-parties-dialogue-2017.nt> <http://xmlns.com/foaf/0.1/primaryTopic> <{base}/id/event/cpc-world-political-parties-dialogue-2017>"
+        ),
+        "<http://purl.org/dc/terms/license> <https://creativecommons.org/licenses/by/4.0/>"
+            .to_owned(),
+    ] {
+        assert!(ttl.contains(&expected), "missing: {expected}");
+    }
+}
+
+#[test]
+fn pages_come_in_english_and_chinese() {
+    let server = Server::start(&[]);
+    let en = get(&server, &format!("/page/{XI}"), Some("text/html"));
+    assert_eq!(header(&en, "content-language"), "en");
+    assert!(header(&en, "vary").contains("Accept-Language"));
+    let en = en.text().unwrap();
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(en.contains("<h1 lang=\"en\">Xi Jinping</h1>"));
+    assert!(en.contains("lang=\"zh-Hans\">习近平"));
+
+    let zh = no_redirects()
+        .get(format!("{}/page/{XI}", server.url))
+        .header("Accept-Language", "zh-CN,zh;q=0.9")
+        .send()
+        .unwrap();
+    assert_eq!(header(&zh, "content-language"), "zh-Hans");
+    let zh = zh.text().unwrap();
+    assert!(
+        zh.contains("<html lang=\"zh-Hans\">") && zh.contains("<h1 lang=\"zh-Hans\">习近平</h1>")
+    );
+
+    // The switch persists in the URL and wins over Accept-Language.
+    let chosen = no_redirects()
+        .get(format!("{}/page/{XI}?lang=en", server.url))
+        .header("Accept-Language", "zh")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(chosen.contains("<h1 lang=\"en\">Xi Jinping</h1>"));
+    assert!(chosen.contains(
+        "href=\"/page/event/cpc-world-political-parties-dialogue-2017-opening-session?lang=en\""
+    ));
+}
+
+#[test]
+fn a_page_shows_facts_quotes_links_and_alternates() {
+    let server = Server::start(&[]);
+    let page = get(
+        &server,
+        "/page/event/cpc-world-political-parties-dialogue-2017",
+        Some("text/html"),
+    )
+    .text()
+    .unwrap();
+    for expected in [
+        "2017-11-30",
+        "2017-12-03",
+        "The meeting was hosted by the International Department of the Central Committee of the CPC from November 30 to December 3, 2017 in Beijing.",
+        "href=\"/page/place/beijing\"",
+        "href=\"/page/document/beijing-initiative\"",
+        "<link rel=\"alternate\" type=\"text/turtle\" href=\"/data/event/cpc-world-political-parties-dialogue-2017.ttl\"",
+        "<link rel=\"alternate\" type=\"application/ld+json\"",
+        "start date",
+        "Referenced by",
+    ] {
+        assert!(page.contains(expected), "missing: {expected}");
+    }
+    // Embedded schema.org JSON-LD for search engines.
+    let start = page.find("<script type=\"application/ld+json\">").unwrap()
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let jsonld: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    assert_eq!(jsonld["@context"], "https://schema.org");
+    assert_eq!(jsonld["@type"][0], "Event");
+    assert_eq!(jsonld["startDate"], "2017-11-30");
+    assert_eq!(jsonld["location"]["name"], "Beijing");
+}
+
+#[test]
+fn caching_headers_and_304() {
+    let server = Server::start(&[]);
+    for path in [
+        format!("/page/{XI}"),
+        format!("/data/{XI}.ttl"),
+        "/".to_owned(),
+        "/dumps/dialogue-graph.nt".to_owned(),
+        "/.well-known/void".to_owned(),
+    ] {
+        let first = get(&server, &path, None);
+        assert_eq!(first.status(), 200, "{path}");
+        let etag = header(&first, "etag");
+        let modified = header(&first, "last-modified");
+        assert!(
+            etag.starts_with('"') && !etag.starts_with("W/"),
+            "{path}: weak or missing ETag {etag}"
+        );
+        assert!(
+            header(&first, "cache-control").contains("max-age"),
+            "{path}"
+        );
+        let again = no_redirects()
+            .get(format!("{}{path}", server.url))
+            .header("If-None-Match", &etag)
+            .send()
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+        let since = no_redirects()
+            .get(format!("{}{path}", server.url))
+            .header("If-Modified-Since", &modified)
+            .send()
+            .unwrap();
+        assert_eq!(since.status(), StatusCode::NOT_MODIFIED, "{path}");
+        let other = no_redirects()
+            .get(format!("{}{path}", server.url))
+            .header("If-None-Match", "\"something-else\"")
+            .send()
+            .unwrap();
+        assert_eq!(other.status(), 200, "{path}");
+    }
+}
+
+#[test]
+fn responses_are_compressed_when_asked() {
+    let server = Server::start(&[]);
+    let r = Client::builder()
+        .build()
+        .unwrap()
+        .get(format!("{}/page/{XI}", server.url))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(header(&r, "content-encoding"), "gzip");
+    assert!(header(&r, "etag").ends_with("-gzip\""));
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(r.bytes().unwrap().as_ref())
+        .read_to_string(&mut html)
+        .unwrap();
+    assert!(html.contains("Xi Jinping"));
+}
+
+#[test]
+fn head_works_on_every_kind_of_route() {
+    let server = Server::start(&[]);
+    for path in [
+        "/",
+        &format!("/id/{XI}"),
+        &format!("/page/{XI}"),
+        &format!("/data/{XI}.ttl"),
+        "/dumps/",
+        "/dumps/dialogue-graph.ttl",
+        "/.well-known/void",
+        "/sparql",
+        "/classes",
+        "/ontology",
+        "/sitemap.xml",
+    ] {
+        let r = no_redirects()
+            .head(format!("{}{path}", server.url))
+            .send()
+            .unwrap();
+        assert!(
+            r.status().is_success() || r.status() == StatusCode::SEE_OTHER,
+            "{path}: {}",
+            r.status()
+        );
+        assert!(r.bytes().unwrap().is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn dumps_are_listed_with_sizes_and_checksums_and_match_the_cli() {
+    let server = Server::start(&[]);
+    let index = get(&server, "/dumps/", None).text().unwrap();
+    let names = ["ttl", "jsonld", "nt", "nq"].map(|e| format!("dialogue-graph.{e}"));
+    for name in &names {
+        assert!(index.contains(&format!("href=\"/dumps/{name}\"")), "{name}");
+        assert!(
+            index.contains(&format!("href=\"/dumps/{name}.gz\"")),
+            "{name}.gz"
+        );
+        let plain = get(&server, &format!("/dumps/{name}"), None);
+        assert_eq!(plain.status(), 200);
+        let length: usize = header(&plain, "content-length").parse().unwrap();
+        let bytes = plain.bytes().unwrap();
+        assert_eq!(length, bytes.len());
+        let sha = get(&server, &format!("/dumps/{name}.sha256"), None)
+            .text()
+            .unwrap();
+        let digest = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        assert_eq!(sha, format!("{digest}  {name}\n"));
+        assert!(index.contains(&digest));
+        let gz = get(&server, &format!("/dumps/{name}.gz"), None)
+            .bytes()
+            .unwrap();
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(gz.as_ref())
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, bytes.to_vec(), "{name}.gz");
+        // `dialogue-graph dump` writes the same bytes.
+        let format = match name.rsplit('.').next().unwrap() {
+            "ttl" => "turtle",
+            "jsonld" => "jsonld",
+            "nt" => "ntriples",
+            _ => "nquads",
+        };
+        let cli = std::process::Command::new(env!("CARGO_BIN_EXE_dialogue-graph"))
+            .current_dir(common::repo())
+            .args([
+                "dump",
+                "--format",
+                format,
+                "--base-iri",
+                &format!("{}/", server.url),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(cli.stdout, bytes.to_vec(), "{name}: CLI and server differ");
+    }
+    let context: serde_json::Value = get(&server, "/context.jsonld", None).json().unwrap();
+    assert_eq!(context["@context"]["schema"], "http://schema.org/");
+}
+
+#[test]
+fn dataset_description_says_what_is_here() {
+    let server = Server::start(&[]);
+    let void = get(&server, "/.well-known/void", Some("text/turtle"));
+    assert!(header(&void, "content-type").starts_with("text/turtle"));
+    let text = void.text().unwrap();
+    let triples: Vec<_> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+        .for_slice(text.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(triples.len() > 50);
+    for expected in [
+        "void:triples",
+        "void:entities",
+        "void:classPartition",
+        "void:propertyPartition",
+        "void:sparqlEndpoint",
+        "void:dataDump",
+        "dcat:distribution",
+        "dct:license",
+        "void:vocabulary",
+        "dct:source",
+    ] {
+        assert!(text.contains(expected), "missing {expected}");
+    }
+    assert!(text.contains(&format!("{}/dumps/dialogue-graph.nq.gz", server.url)));
+    let html = get(&server, "/.well-known/void", Some("text/html,*/*;q=0.8"))
+        .text()
+        .unwrap();
+    assert!(html.contains("Dataset description") && html.contains("/class/schema:Event"));
+}
+
+#[test]
+fn every_page_in_the_sitemap_answers() {
+    let server = Server::start(&[]);
+    let sitemap = get(&server, "/sitemap.xml", None).text().unwrap();
+    let urls: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap())
+        .collect();
+    assert!(urls.len() > 60, "{}", urls.len());
+    assert!(urls.iter().any(|u| u.ends_with(&format!("/page/{XI}"))));
+    let mut failing = BTreeSet::new();
+    for url in &urls {
+        let r = no_redirects()
+            .get(*url)
+            .header("Accept", "text/html")
+            .send()
+            .unwrap();
+        if r.status() != 200 {
+            failing.insert(format!("{url}: {}", r.status()));
+        }
+    }
+    assert!(failing.is_empty(), "{failing:#?}");
+}
+
+#[test]
+fn class_pages_list_their_members() {
+    let server = Server::start(&[]);
+    let classes = get(&server, "/classes", None).text().unwrap();
+    assert!(classes.contains("href=\"/class/schema:Event\""));
+    let events = get(&server, "/class/schema:Event", None).text().unwrap();
+    assert!(
+        events.contains("19th CPC National Congress")
+            && events.contains("href=\"/page/event/19th-cpc-national-congress\"")
+    );
+    let zh = get(&server, "/class/schema:Event?lang=zh", None)
+        .text()
+        .unwrap();
+    assert!(zh.contains("党的十九大"));
+    assert_eq!(
+        get(&server, "/class/schema:Nothing", None).status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[test]
+fn the_vocabulary_dereferences() {
+    let server = Server::start(&[]);
+    let ns = get(&server, "/ns", Some("text/turtle"));
+    assert_eq!(ns.status(), StatusCode::SEE_OTHER);
+    assert_eq!(header(&ns, "location"), "/ontology.ttl");
+    assert_eq!(
+        header(&get(&server, "/ns", Some("text/html")), "location"),
+        "/ontology"
+    );
+    let html = get(&server, "/ontology", Some("text/html")).text().unwrap();
+    assert!(
+        html.contains("id=\"organisationCountExclusiveMinimum\"") && html.contains("Not a count")
+    );
+    let ttl = get(&server, "/ontology", Some("text/turtle"))
+        .text()
+        .unwrap();
+    assert!(ttl.contains("owl:Ontology"));
+    // A dg: term on a page links to its definition.
+    let page = get(
+        &server,
+        "/page/group/cpc-world-political-parties-dialogue-2017-participants",
+        None,
+    )
+    .text()
+    .unwrap();
+    assert!(page.contains("href=\"/ontology#organisationCountExclusiveMinimum\""));
+}
+
+#[test]
+fn home_page_points_everywhere() {
+    let server = Server::start(&[]);
+    let home = get(&server, "/", Some("text/html")).text().unwrap();
+    for link in [
+        "/sparql",
+        "/dumps/",
+        "/.well-known/void",
+        "/page/event/cpc-world-political-parties-dialogue-2017",
+        "/page/person/xi-jinping",
+        "/classes",
+    ] {
+        assert!(home.contains(&format!("href=\"{link}")), "{link}");
+    }
+}

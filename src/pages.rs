@@ -443,12 +443,12 @@ fn href_for(iri: &str, base: &BaseIri, lang_query: &str) -> (String, bool) {
     (iri.to_owned(), !iri.starts_with(base.as_str()))
 }
 
-fn datatype_note(literal: &Literal) -> String {
+fn datatype_note(literal: &Literal, lang: Lang) -> String {
     let datatype = literal.datatype();
     if literal.language().is_some() || datatype == xsd::STRING {
         String::new()
     } else if datatype == xsd::DATE {
-        "date".to_owned()
+        lang.t("date", "日期").to_owned()
     } else if datatype == xsd::INTEGER {
         String::new()
     } else {
@@ -525,7 +525,7 @@ pub fn entity_view(
                 text: Text::from_literal(l),
                 href: None,
                 external: false,
-                note: datatype_note(l),
+                note: datatype_note(l, lang),
                 quotes,
                 basis,
             },

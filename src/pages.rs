@@ -652,7 +652,11 @@ pub fn entity_view(
         title,
         other_title,
         types,
-        summary: evidence.all_quotes.first().cloned(),
+        summary: evidence
+            .all_quotes
+            .first()
+            .cloned()
+            .or_else(|| own_quote(description, base)),
         groups,
         incoming,
         incoming_omitted: description.incoming_omitted,
@@ -660,6 +664,47 @@ pub fn entity_view(
         schema_jsonld: schema_jsonld(description, &subject, &labels),
         lang_query,
         path,
+    })
+}
+
+/// On an evidence page (an annotation), the sentence it quotes, linking to
+/// the whole source text.
+fn own_quote(description: &Description, base: &BaseIri) -> Option<Quote> {
+    let find = |local: &str| {
+        description
+            .about
+            .iter()
+            .find(|t| t.predicate.as_str() == format!("{OA}{local}"))
+            .map(|t| t.object.clone())
+    };
+    let Some(Term::Literal(exact)) = find("exact") else {
+        return None;
+    };
+    let lang = description
+        .about
+        .iter()
+        .find(|t| t.predicate.as_str() == "http://purl.org/dc/terms/language")
+        .and_then(|t| match &t.object {
+            Term::Literal(l) => Some(html_lang(l.value())),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let href = match find("hasSource") {
+        Some(Term::NamedNode(source)) => entity_path(base, source.as_str())
+            .map_or_else(|| source.as_str().to_owned(), |p| format!("/page/{p}")),
+        _ => String::new(),
+    };
+    let start = match find("start") {
+        Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
+        _ => 0,
+    };
+    Some(Quote {
+        text: Text {
+            value: exact.value().to_owned(),
+            lang,
+        },
+        href,
+        start,
     })
 }
 

@@ -437,15 +437,19 @@ pub fn rdf_serializer(format: RdfFormat, base: &BaseIri) -> RdfSerializer {
     serializer
 }
 
-/// Media types of SELECT and ASK results, most preferred first.
+/// Media types of SELECT and ASK results, in order of preference on ties
+/// (`application/json` and `application/xml` are accepted as aliases).
 pub const RESULTS_MEDIA_TYPES: &[&str] = &[
     "application/sparql-results+json",
     "application/sparql-results+xml",
     "text/csv",
     "text/tab-separated-values",
+    "application/json",
+    "application/xml",
 ];
 
-/// Media types of CONSTRUCT and DESCRIBE results, most preferred first.
+/// Media types of CONSTRUCT and DESCRIBE results, in order of preference on
+/// ties (`text/plain` is N-Triples).
 pub const GRAPH_MEDIA_TYPES: &[&str] = &[
     "text/turtle",
     "application/ld+json",
@@ -453,6 +457,7 @@ pub const GRAPH_MEDIA_TYPES: &[&str] = &[
     "application/rdf+xml",
     "application/n-quads",
     "application/trig",
+    "text/plain",
 ];
 
 #[cfg(test)]

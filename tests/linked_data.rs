@@ -517,3 +517,16 @@ fn home_page_points_everywhere() {
         assert!(home.contains(&format!("href=\"{link}")), "{link}");
     }
 }
+
+#[test]
+fn an_evidence_page_shows_its_sentence_and_the_facts_it_supports() {
+    let server = Server::start(&[]);
+    let page = get(&server, "/page/evidence/en-8", Some("text/html"))
+        .text()
+        .unwrap();
+    assert!(page.contains(
+        "Xi Jinping addressed the opening session with a keynote speech entitled &#34;Joining Hands to Build a Better World.&#34;"
+    ), "the quoted sentence is missing");
+    assert!(page.contains("href=\"/page/text/cpc-world-political-parties-dialogue-2017\""));
+    assert!(page.contains("Opening session — addressed by — Xi Jinping"));
+}

@@ -865,3 +865,35 @@ fn browsers_get_the_query_editor_with_the_examples() {
     let list = server.get("/queries").send().unwrap().text().unwrap();
     assert!(list.matches("Run this query").count() >= 12);
 }
+
+#[cfg(feature = "rocksdb")]
+#[test]
+fn updates_to_a_persistent_store_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store_arg = store.to_str().unwrap();
+    let load = std::process::Command::new(env!("CARGO_BIN_EXE_dialogue-graph"))
+        .current_dir(common::repo())
+        .args(["load", "--quiet", "--store", store_arg, "data/facts.ttl"])
+        .output()
+        .unwrap();
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
+    {
+        let server = Server::start(&["--store", store_arg, "--update-token", TOKEN]);
+        assert!(has_facts(&server));
+        let r = update(
+            &server,
+            Some(TOKEN),
+            "INSERT DATA { <urn:x:note> rdfs:comment \"kept\" }",
+        );
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert!(has_note(&server));
+    } // the server is stopped here
+    let restarted = Server::start(&["--store", store_arg]);
+    assert!(has_note(&restarted), "the update was lost on restart");
+    assert!(has_facts(&restarted));
+}

@@ -10,7 +10,7 @@ use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
 
 use super::SharedState;
 use super::http_cache::Validators;
-use super::resource::{PageParams, reader_language};
+use super::resource::{PageContext, PageParams};
 use crate::error::{Error, Result};
 use crate::linked_data::{entity_path, label_in, labels_of};
 use crate::pages::{Lang, Text, html_lang};
@@ -84,19 +84,15 @@ pub async fn index(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (lang, chosen) = reader_language(&params, &headers);
-    let validators = Validators::for_data(
-        &state.dataset.version(),
-        &format!("classes {} {chosen}", lang.code()),
-    );
+    let PageContext {
+        lang,
+        lang_query,
+        validators,
+        ..
+    } = PageContext::new(&state, &params, &headers, "classes");
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let lang_query = if chosen {
-        format!("?lang={}", lang.code())
-    } else {
-        String::new()
-    };
     let worker = state.clone();
     let items =
         tokio::task::spawn_blocking(move || class_items(&worker.dataset, lang, &lang_query))
@@ -123,24 +119,20 @@ pub async fn class(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (lang, chosen) = reader_language(&params, &headers);
     let class =
         expand(&curie, &state.dataset.base().vocabulary()).ok_or_else(|| Error::NotFoundPage {
             what: format!("/class/{curie}"),
             html: true,
         })?;
-    let validators = Validators::for_data(
-        &state.dataset.version(),
-        &format!("class {curie} {} {chosen}", lang.code()),
-    );
+    let PageContext {
+        lang,
+        lang_query,
+        validators,
+        ..
+    } = PageContext::new(&state, &params, &headers, &format!("class {curie}"));
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let lang_query = if chosen {
-        format!("?lang={}", lang.code())
-    } else {
-        String::new()
-    };
     let worker = state.clone();
     let probe = class.clone();
     let (name, members, anonymous) =

@@ -8,8 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::SharedState;
 use super::classes::Item;
-use super::http_cache::Validators;
-use super::resource::{PageParams, reader_language};
+use super::resource::{PageContext, PageParams};
 use crate::error::{Error, Result};
 use crate::linked_data::{entity_iri, label_in, labels_of};
 use crate::pages::{Lang, Text, html_lang};
@@ -42,19 +41,15 @@ pub async fn get(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (lang, chosen) = reader_language(&params, &headers);
-    let validators = Validators::for_data(
-        &state.dataset.version(),
-        &format!("home {} {chosen}", lang.code()),
-    );
+    let PageContext {
+        lang,
+        lang_query,
+        validators,
+        ..
+    } = PageContext::new(&state, &params, &headers, "home");
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let lang_query = if chosen {
-        format!("?lang={}", lang.code())
-    } else {
-        String::new()
-    };
     let dataset = &state.dataset;
     let mut main = Vec::new();
     for path in MAIN {

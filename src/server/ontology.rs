@@ -11,8 +11,7 @@ use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 
 use super::SharedState;
-use super::http_cache::Validators;
-use super::resource::{PageParams, reader_language};
+use super::resource::{PageContext, PageParams};
 use crate::error::{Error, Result};
 use crate::linked_data::label_in;
 use crate::negotiate::negotiate;
@@ -58,11 +57,9 @@ pub async fn ontology(
             .insert(header::VARY, HeaderValue::from_static("Accept"));
         return Ok(response);
     }
-    let (lang, chosen) = reader_language(&params, &headers);
-    let validators = Validators::for_data(
-        &state.dataset.version(),
-        &format!("ontology {} {chosen}", lang.code()),
-    );
+    let PageContext {
+        lang, validators, ..
+    } = PageContext::new(&state, &params, &headers, "ontology");
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }

@@ -51,6 +51,38 @@ pub fn reader_language(params: &PageParams, headers: &HeaderMap) -> (Lang, bool)
     (Lang::from_accept_language(accept), false)
 }
 
+/// What every HTML page starts from: the reader's language (from `?lang=`,
+/// then kept on links as `lang_query`; else from Accept-Language) and the
+/// page's caching validators in that language.
+pub struct PageContext {
+    pub lang: Lang,
+    pub chosen: bool,
+    pub lang_query: String,
+    pub validators: Validators,
+}
+
+impl PageContext {
+    /// `page` names the page among all pages (e.g. `class schema:Event`).
+    pub fn new(state: &SharedState, params: &PageParams, headers: &HeaderMap, page: &str) -> Self {
+        let (lang, chosen) = reader_language(params, headers);
+        let validators = Validators::for_data(
+            &state.dataset.version(),
+            &format!("{page} {} {chosen}", lang.code()),
+        );
+        let lang_query = if chosen {
+            format!("?lang={}", lang.code())
+        } else {
+            String::new()
+        };
+        Self {
+            lang,
+            chosen,
+            lang_query,
+            validators,
+        }
+    }
+}
+
 pub async fn id(
     State(state): State<SharedState>,
     Path(path): Path<String>,
@@ -95,11 +127,12 @@ pub async fn page(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (lang, chosen) = reader_language(&params, &headers);
-    let validators = Validators::for_data(
-        &state.dataset.version(),
-        &format!("page {path} {} {chosen}", lang.code()),
-    );
+    let PageContext {
+        lang,
+        chosen,
+        validators,
+        ..
+    } = PageContext::new(&state, &params, &headers, &format!("page {path}"));
     if !valid_entity_path(&path) {
         return Err(not_found(&path, &headers));
     }

@@ -29,35 +29,14 @@ use crate::description::{EndpointFeatures, GraphSizes, service_description};
 use crate::error::{Error, Result};
 use crate::negotiate::negotiate;
 use crate::sparql::{
-    QueryOptions, ResultFormat, RowLimit, execute, prepare, prepare_update, rdf_serializer,
-    write_results,
+    GRAPH_MEDIA_TYPES, QueryOptions, RESULTS_MEDIA_TYPES, ResultFormat, RowLimit, execute, prepare,
+    prepare_update, rdf_serializer, write_results,
 };
 
 /// Response header: the row cap in force for this result.
 pub const RESULT_LIMIT: &str = "sparql-result-limit";
 /// Response header, `true` when the cap cut the result short.
 pub const RESULT_TRUNCATED: &str = "sparql-result-truncated";
-
-/// Media types offered for SELECT and ASK, in order of preference on ties.
-const SOLUTION_TYPES: &[&str] = &[
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-    "application/json",
-    "application/xml",
-];
-
-/// Media types offered for CONSTRUCT and DESCRIBE, in order of preference on ties.
-const GRAPH_TYPES: &[&str] = &[
-    "text/turtle",
-    "application/ld+json",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/n-quads",
-    "application/trig",
-    "text/plain",
-];
 
 /// Media types of the endpoint's own description (GET without a query).
 const DESCRIPTION_TYPES: &[&str] = &[
@@ -500,9 +479,9 @@ fn choose_format(
 ) -> Result<(&'static str, ResultFormat)> {
     let is_graph = matches!(results, QueryResults::Graph(_));
     let offered = if is_graph {
-        GRAPH_TYPES
+        GRAPH_MEDIA_TYPES
     } else {
-        SOLUTION_TYPES
+        RESULTS_MEDIA_TYPES
     };
     if let Some(name) = format {
         let chosen = ResultFormat::from_name(name)

@@ -55,3 +55,44 @@ fn a_bad_query_is_a_400_with_the_parser_message() {
     assert_eq!(response.status(), 400);
     assert!(response.text().unwrap().contains("SPARQL syntax error"));
 }
+
+#[test]
+fn health_readiness_and_security_headers() {
+    let server = Server::start(&[]);
+    assert_eq!(
+        server.get("/healthz").send().unwrap().text().unwrap(),
+        "ok\n"
+    );
+    assert_eq!(server.get("/readyz").send().unwrap().status(), 200);
+    let page = server.get("/page/person/xi-jinping").send().unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers().contains_key("referrer-policy"));
+    // Each response carries a request id, the caller's if it sent one.
+    assert!(page.headers().contains_key("x-request-id"));
+    let mine = server
+        .get("/healthz")
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .unwrap();
+    assert_eq!(mine.headers()["x-request-id"], "trace-me-42");
+    // No inline scripts in the pages: everything executable is a file.
+    let editor = server
+        .get("/sparql")
+        .header("Accept", "text/html")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        !editor.contains("<script>"),
+        "an inline script would be blocked by the CSP"
+    );
+}

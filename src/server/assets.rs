@@ -24,6 +24,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("assets/yasgui/LICENSE"),
     ),
     (
+        "editor.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/editor.js"),
+    ),
+    (
         "site.css",
         "text/css; charset=utf-8",
         include_bytes!("assets/site.css"),

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod classes;
 pub mod dumps;
+pub mod health;
 pub mod home;
 pub mod http_cache;
 pub mod ontology;
@@ -19,13 +20,16 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Method, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Semaphore};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::error::Result;
 use crate::examples::Example;
@@ -92,6 +96,7 @@ pub type SharedState = Arc<AppState>;
 
 pub fn router(state: SharedState) -> Router {
     let max_body = state.settings.max_body_bytes;
+    let [csp, nosniff, referrer] = security_headers();
     Router::new()
         .route("/", get(home::get))
         .route("/sparql", get(sparql::get).post(sparql::post))
@@ -111,6 +116,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/.well-known/void", get(void::get))
         .route("/sitemap.xml", get(classes::sitemap))
         .route("/assets/{file}", get(assets::get))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(cors())
         // Compress what is asked for, but not what is already gzip.
@@ -118,7 +125,45 @@ pub fn router(state: SharedState) -> Router {
             DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
         ))
         .layer(axum::middleware::from_fn(http_cache::tag_encoding))
+        .layer(csp)
+        .layer(nosniff)
+        .layer(referrer)
+        // Every request gets an id (or keeps the caller's), logged with it
+        // and sent back, so a user's report can be matched to the logs.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %request.method(), uri = %request.uri(), id)
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Headers that keep browsers safe on every response: no inline or foreign
+/// scripts (the editor's script is a file), no MIME sniffing, no framing, and
+/// referrers only to this origin in full.
+fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 3] {
+    let csp = SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    );
+    let nosniff = SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    let referrer = SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    [csp, nosniff, referrer]
 }
 
 /// Web applications on any origin may query the endpoint (read-only data);

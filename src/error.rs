@@ -166,3 +166,10 @@ impl IntoResponse for Error {
 struct NotFoundPage<'a> {
     what: &'a str,
 }
+
+impl NotFoundPage<'_> {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        crate::pages::Lang::En
+    }
+}

@@ -202,6 +202,7 @@ fn pages_come_in_english_and_chinese() {
     assert!(
         zh.contains("<html lang=\"zh-Hans\">") && zh.contains("<h1 lang=\"zh-Hans\">习近平</h1>")
     );
+    assert!(zh.contains(">浏览</a>"), "the site menu is not in Chinese");
 
     // The switch persists in the URL and wins over Accept-Language.
     let chosen = no_redirects()

@@ -259,3 +259,17 @@ pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
     );
     Ok(response)
 }
+
+impl ClassesPage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        self.lang
+    }
+}
+
+impl ClassPage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        self.lang
+    }
+}

@@ -103,3 +103,10 @@ pub async fn file(
     validators.apply(&mut response);
     Ok(response)
 }
+
+impl DumpsPage<'_> {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        crate::pages::Lang::En
+    }
+}

@@ -81,3 +81,10 @@ pub async fn get(
     validators.apply(&mut response);
     Ok(response)
 }
+
+impl HomePage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        self.lang
+    }
+}

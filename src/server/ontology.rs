@@ -225,3 +225,10 @@ pub async fn context(State(state): State<SharedState>) -> Response {
     );
     response
 }
+
+impl OntologyPage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        self.lang
+    }
+}

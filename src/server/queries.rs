@@ -22,3 +22,10 @@ pub async fn get(State(state): State<SharedState>) -> Result<Html<String>> {
     .map(Html)
     .map_err(|e| Error::QueryEvaluation(e.to_string()))
 }
+
+impl QueriesPage<'_> {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        crate::pages::Lang::En
+    }
+}

@@ -322,3 +322,10 @@ fn not_found(path: &str, headers: &HeaderMap) -> Error {
         html,
     }
 }
+
+impl EntityPage<'_> {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        self.v.lang
+    }
+}

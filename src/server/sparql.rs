@@ -566,3 +566,10 @@ impl Write for ChunkWriter {
         self.send()
     }
 }
+
+impl EditorPage<'_> {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        crate::pages::Lang::En
+    }
+}

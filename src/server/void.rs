@@ -113,3 +113,10 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
     validators.apply(&mut response);
     Ok(response)
 }
+
+impl VoidPage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        crate::pages::Lang::En
+    }
+}

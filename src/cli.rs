@@ -31,6 +31,15 @@ pub enum Command {
     Dump(DumpArgs),
     /// Check the data against the SHACL shapes in ontology/shapes.ttl
     Validate(ValidateArgs),
+    /// Print the configuration `serve` would run with (same options), and where each value comes from
+    Config(ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `dialogue-graph man > dialogue-graph.1`
+    Man,
 }
 
 /// Where the graph comes from when no persistent store is named.
@@ -56,25 +65,35 @@ impl SourceArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address and port to listen on
-    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_BIND)]
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_BIND, env = "DIALOGUE_GRAPH_BIND")]
     pub bind: String,
     /// Base IRI of the entity IRIs [default: http://<bind address>/]
-    #[arg(long, value_name = "IRI")]
+    #[arg(long, value_name = "IRI", env = "DIALOGUE_GRAPH_BASE_IRI")]
     pub base_iri: Option<String>,
     /// Serve this persistent store (made by `load`) instead of the files
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "DIALOGUE_GRAPH_STORE")]
     pub store: Option<PathBuf>,
     /// Stop a SPARQL query after this many seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        env = "DIALOGUE_GRAPH_QUERY_TIMEOUT"
+    )]
     pub query_timeout: f64,
     /// At most this many rows (or triples) per query result; 0 for no cap
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10_000,
+        env = "DIALOGUE_GRAPH_MAX_ROWS"
+    )]
     pub max_rows: usize,
     /// Largest request body accepted, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024, env = "DIALOGUE_GRAPH_MAX_BODY_BYTES")]
     pub max_body_bytes: usize,
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
-    #[arg(long)]
+    #[arg(long, env = "DIALOGUE_GRAPH_ALLOW_SERVICE")]
     pub allow_service: bool,
     /// Accept SPARQL Update from requests with `Authorization: Bearer TOKEN` (off when not given)
     #[arg(
@@ -85,10 +104,48 @@ pub struct ServeArgs {
     )]
     pub update_token: Option<String>,
     /// Directory of the example queries (*.rq) offered in the query editor
-    #[arg(long, value_name = "DIR", default_value = "queries")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "queries",
+        env = "DIALOGUE_GRAPH_QUERIES_DIR"
+    )]
     pub queries_dir: PathBuf,
+    /// Read options from this TOML file (flags and DIALOGUE_GRAPH_* variables win over it)
+    #[arg(long, value_name = "FILE", env = "DIALOGUE_GRAPH_CONFIG")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
-    pub sources: SourceArgs,
+    pub sources: ServeSourceArgs,
+}
+
+/// `SourceArgs` for `serve`, also settable from the environment and the config file.
+#[derive(Debug, Clone, Args)]
+pub struct ServeSourceArgs {
+    /// Directory of the vocabulary and shapes (*.ttl)
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "ontology",
+        env = "DIALOGUE_GRAPH_ONTOLOGY_DIR"
+    )]
+    pub ontology_dir: PathBuf,
+    /// Directory of the data (*.ttl)
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "data",
+        env = "DIALOGUE_GRAPH_DATA_DIR"
+    )]
+    pub data_dir: PathBuf,
+}
+
+impl ServeSourceArgs {
+    pub fn sources(&self) -> Sources {
+        Sources {
+            ontology_dir: self.ontology_dir.clone(),
+            data_dir: self.data_dir.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

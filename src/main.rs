@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use dialogue_graph::cli::{Cli, Command};
 use dialogue_graph::commands;
 
@@ -14,9 +14,34 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // `serve` and `config` also read the environment and a config file, and
+    // need to know which options the command line set.
+    let own = |name: &str| {
+        matches
+            .subcommand_matches(name)
+            .cloned()
+            .unwrap_or_default()
+    };
     let outcome = match cli.command {
-        Command::Serve(args) => commands::serve::run(args),
+        Command::Serve(args) => commands::serve::run(args, &own("serve")),
+        Command::Config(args) => commands::serve::print_config(args, &own("config")),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "dialogue-graph",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map_err(dialogue_graph::Error::from),
         Command::Load(args) => commands::load::run(args),
         Command::Query(args) => commands::query::run(args),
         Command::Dump(args) => commands::dump::run(args),

@@ -9,9 +9,17 @@ use crate::cli::ServeArgs;
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
 use crate::examples::load_examples;
+use crate::serve_config::resolve;
 use crate::server::{self, AppState, Settings};
 
-pub fn run(args: ServeArgs) -> Result<()> {
+/// `dialogue-graph config`: the effective configuration, as TOML.
+pub fn print_config(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
+    print!("{}", resolve(args, matches)?.to_toml());
+    Ok(())
+}
+
+pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
+    let args = resolve(args, matches)?.args;
     if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
         return Err(Error::BadRequest(
             "--query-timeout must be a positive number of seconds".to_owned(),

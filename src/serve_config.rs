@@ -1,0 +1,171 @@
+//! The effective configuration of `serve`. Every option can come from, in
+//! order of precedence: a command-line flag, an environment variable
+//! (`DIALOGUE_GRAPH_BIND`, `DIALOGUE_GRAPH_MAX_ROWS`, ...), the TOML file named
+//! by `--config` (keys as the flags, e.g. `max-rows = 500`), or its default.
+//! `dialogue-graph config` prints the result and where each value came from.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+use serde::Deserialize;
+
+use crate::cli::ServeArgs;
+use crate::error::{Error, Result};
+
+/// The `--config` file: any subset of `serve`'s options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub bind: Option<String>,
+    pub base_iri: Option<String>,
+    pub store: Option<PathBuf>,
+    pub query_timeout: Option<f64>,
+    pub max_rows: Option<usize>,
+    pub max_body_bytes: Option<usize>,
+    pub allow_service: Option<bool>,
+    pub update_token: Option<String>,
+    pub queries_dir: Option<PathBuf>,
+    pub ontology_dir: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Where a value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Environment,
+    File,
+    Default,
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Environment => "environment",
+            Source::File => "config file",
+            Source::Default => "default",
+        }
+    }
+}
+
+/// `serve`'s options after applying the config file, with each one's source.
+pub struct Resolved {
+    pub args: ServeArgs,
+    pub sources: Vec<(&'static str, Source)>,
+}
+
+/// Fills every option that neither a flag nor the environment set from the
+/// config file (if any). `matches` are the subcommand's own.
+pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
+    let file = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+                path: path.clone(),
+                source,
+            })?;
+            toml::from_str::<FileConfig>(&text)
+                .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?
+        }
+        None => FileConfig::default(),
+    };
+    let mut sources = Vec::new();
+    // One line per option: its id (as clap names it) and where to put a file value.
+    macro_rules! layer {
+        ($id:literal, $file:expr, $target:expr, $wrap:expr) => {{
+            let source = match matches.value_source($id) {
+                Some(ValueSource::CommandLine) => Source::Flag,
+                Some(ValueSource::EnvVariable) => Source::Environment,
+                _ => match $file {
+                    Some(value) => {
+                        $target = $wrap(value);
+                        Source::File
+                    }
+                    None => Source::Default,
+                },
+            };
+            sources.push(($id, source));
+        }};
+    }
+    layer!("bind", file.bind, args.bind, |v| v);
+    layer!("base_iri", file.base_iri, args.base_iri, Some);
+    layer!("store", file.store, args.store, Some);
+    layer!(
+        "query_timeout",
+        file.query_timeout,
+        args.query_timeout,
+        |v| v
+    );
+    layer!("max_rows", file.max_rows, args.max_rows, |v| v);
+    layer!(
+        "max_body_bytes",
+        file.max_body_bytes,
+        args.max_body_bytes,
+        |v| v
+    );
+    layer!(
+        "allow_service",
+        file.allow_service,
+        args.allow_service,
+        |v| v
+    );
+    layer!("update_token", file.update_token, args.update_token, Some);
+    layer!("queries_dir", file.queries_dir, args.queries_dir, |v| v);
+    layer!(
+        "ontology_dir",
+        file.ontology_dir,
+        args.sources.ontology_dir,
+        |v| v
+    );
+    layer!("data_dir", file.data_dir, args.sources.data_dir, |v| v);
+    Ok(Resolved { args, sources })
+}
+
+impl Resolved {
+    /// The effective configuration as TOML (a valid `--config` file), each
+    /// line commented with its source. The update token is never printed.
+    pub fn to_toml(&self) -> String {
+        let a = &self.args;
+        let string = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let path = |p: &std::path::Path| string(&p.display().to_string());
+        let values: Vec<(&str, Option<String>)> = vec![
+            ("bind", Some(string(&a.bind))),
+            ("base_iri", a.base_iri.as_deref().map(string)),
+            ("store", a.store.as_deref().map(path)),
+            (
+                "query_timeout",
+                Some(toml::Value::Float(a.query_timeout).to_string()),
+            ),
+            ("max_rows", Some(a.max_rows.to_string())),
+            ("max_body_bytes", Some(a.max_body_bytes.to_string())),
+            ("allow_service", Some(a.allow_service.to_string())),
+            (
+                "update_token",
+                a.update_token.as_ref().map(|_| string("(set, not shown)")),
+            ),
+            ("queries_dir", Some(path(&a.queries_dir))),
+            ("ontology_dir", Some(path(&a.sources.ontology_dir))),
+            ("data_dir", Some(path(&a.sources.data_dir))),
+        ];
+        let mut out = String::new();
+        for (id, value) in values {
+            let source = self
+                .sources
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or("default", |(_, s)| s.name());
+            let key = id.replace('_', "-");
+            match value {
+                Some(v) => {
+                    let _ = writeln!(out, "{key} = {v}  # {source}");
+                }
+                None => {
+                    let _ = writeln!(out, "# {key} is not set  # {source}");
+                }
+            }
+        }
+        out
+    }
+}

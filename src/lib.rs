@@ -16,6 +16,7 @@ pub mod examples;
 pub mod linked_data;
 pub mod negotiate;
 pub mod pages;
+pub mod pictures;
 pub mod serve_config;
 pub mod server;
 pub mod sparql;

@@ -135,6 +135,19 @@ fn pages_read_right_in_a_real_browser() {
     assert_eq!(h1(&beijing), "Beijing");
     assert!(beijing.contains("lang=\"zh-Hans\">北京"));
 
+    // The neighbourhood diagram's nodes lead to the right pages: follow one.
+    let diagram = &event[event
+        .find("<figure class=\"diagram\">")
+        .expect("no diagram")..];
+    let node = "/page/organization/cpc-international-department";
+    assert!(diagram.contains(&format!("href=\"{node}\"")));
+    let organiser = browser.dom(&url(node));
+    assert_eq!(
+        h1(&organiser),
+        "International Department of the Central Committee of the CPC"
+    );
+    assert!(event.contains("<figure class=\"timeline\">"));
+
     // The same entity in Chinese.
     let zh = browser.dom(&url(
         "/page/event/cpc-world-political-parties-dialogue-2017?lang=zh",

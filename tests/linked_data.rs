@@ -531,3 +531,50 @@ fn an_evidence_page_shows_its_sentence_and_the_facts_it_supports() {
     assert!(page.contains("href=\"/page/text/cpc-world-political-parties-dialogue-2017\""));
     assert!(page.contains("Opening session — addressed by — Xi Jinping"));
 }
+
+#[test]
+fn pages_draw_the_neighbourhood_and_events_the_timeline() {
+    let server = Server::start(&[]);
+    let page = get(
+        &server,
+        "/page/event/cpc-world-political-parties-dialogue-2017",
+        None,
+    )
+    .text()
+    .unwrap();
+    let diagram = &page[page.find("<figure class=\"diagram\">").expect("no diagram")..];
+    let diagram = &diagram[..diagram.find("</figure>").unwrap()];
+    // Each node links to its page: the organiser on the right, the source page on the left.
+    for href in [
+        "/page/organization/cpc-international-department",
+        "/page/document/beijing-initiative",
+        "/page/webpage/cpc-world-political-parties-dialogue-2017",
+    ] {
+        assert!(
+            diagram.contains(&format!("<a href=\"{href}\"")),
+            "{href} missing from the diagram"
+        );
+    }
+    assert!(
+        diagram.contains("more links are not drawn"),
+        "a hub must say what it left out"
+    );
+    let timeline = &page[page
+        .find("<figure class=\"timeline\">")
+        .expect("no timeline on an event page")..];
+    assert!(timeline.contains("19th CPC National Congress · 2017-10 (year inferred)"));
+    assert!(timeline.contains("2017-11-30 – 2017-12-03"));
+    let home = get(&server, "/?lang=zh", None).text().unwrap();
+    assert!(
+        home.contains("<figure class=\"timeline\">")
+            && home.contains("党的十九大 · 2017-10 (年份为推断)")
+    );
+    assert!(home.contains("href=\"/page/event/19th-cpc-national-congress?lang=zh\""));
+    // A person is not an event: no timeline, but a diagram.
+    let xi = get(&server, "/page/person/xi-jinping", None)
+        .text()
+        .unwrap();
+    assert!(
+        xi.contains("<figure class=\"diagram\">") && !xi.contains("<figure class=\"timeline\">")
+    );
+}

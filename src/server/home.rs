@@ -12,6 +12,7 @@ use super::resource::{PageContext, PageParams};
 use crate::error::{Error, Result};
 use crate::linked_data::{entity_iri, label_in, labels_of};
 use crate::pages::{Lang, Text, html_lang};
+use crate::pictures::{Timeline, timeline};
 
 /// The entities a first-time reader most wants, in reading order.
 const MAIN: &[&str] = &[
@@ -34,6 +35,7 @@ struct HomePage {
     triples: usize,
     endpoint: String,
     main: Vec<Item>,
+    timeline: Option<Timeline>,
 }
 
 pub async fn get(
@@ -65,7 +67,9 @@ pub async fn get(
             });
         }
     }
+    let timeline = timeline(dataset, lang, &lang_query)?;
     let html = HomePage {
+        timeline,
         lang,
         triples: dataset.store().len()?,
         endpoint: dataset.base().resolve("sparql"),

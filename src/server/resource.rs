@@ -22,7 +22,9 @@ use crate::linked_data::{
 };
 use crate::negotiate::negotiate;
 use crate::pages::{EntityView, Lang, entity_view};
+use crate::pictures::{Diagram, Timeline, neighbourhood, timeline};
 use crate::sparql::rdf_serializer;
+use oxigraph::model::NamedNode;
 
 /// What `/id/` can redirect to, in tie-breaking order.
 const ENTITY_TYPES: &[&str] = &[
@@ -141,25 +143,46 @@ pub async fn page(
     }
     let iri = entity_iri(state.dataset.base(), &path);
     let worker = state.clone();
-    let view = tokio::task::spawn_blocking(move || -> Result<Option<EntityView>> {
-        let Some(description) = describe(&worker.dataset, &iri)? else {
+    let lang_query = if chosen {
+        format!("?lang={}", lang.code())
+    } else {
+        String::new()
+    };
+    let view = tokio::task::spawn_blocking(move || -> Result<Option<PageParts>> {
+        let dataset = &worker.dataset;
+        let Some(description) = describe(dataset, &iri)? else {
             return Ok(None);
         };
-        Ok(entity_view(
-            &description,
-            worker.dataset.base(),
-            lang,
-            chosen,
-        ))
+        let Some(view) = entity_view(&description, dataset.base(), lang, chosen) else {
+            return Ok(None);
+        };
+        let diagram = neighbourhood(&description, dataset.base(), lang, &lang_query);
+        // An event's page shows the timeline of all events, to see where it stands.
+        let event = NamedNode::new_unchecked("http://schema.org/Event");
+        let is_event = description.about.iter().any(|t| {
+            t.predicate == oxigraph::model::vocab::rdf::TYPE
+                && t.object == oxigraph::model::Term::NamedNode(event.clone())
+                && t.subject == iri.clone().into()
+        });
+        let timeline = if is_event {
+            timeline(dataset, lang, &lang_query)?
+        } else {
+            None
+        };
+        Ok(Some((view, diagram, timeline)))
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-    let Some(view) = view else {
+    let Some((view, diagram, timeline)) = view else {
         return Err(not_found(&path, &headers));
     };
-    let html = EntityPage { v: &view }
-        .render()
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    let html = EntityPage {
+        v: &view,
+        diagram,
+        timeline,
+    }
+    .render()
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
     let mut response = Html(html).into_response();
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
@@ -172,10 +195,15 @@ pub async fn page(
     Ok(response)
 }
 
+/// An entity page's view, neighbourhood diagram and (for events) timeline.
+type PageParts = (EntityView, Option<Diagram>, Option<Timeline>);
+
 #[derive(Template)]
 #[template(path = "entity.html")]
 struct EntityPage<'a> {
     v: &'a EntityView,
+    diagram: Option<Diagram>,
+    timeline: Option<Timeline>,
 }
 
 pub async fn data(

@@ -178,6 +178,22 @@ fn pages_read_right_in_a_real_browser() {
         "the query did not run in the editor"
     );
 
+    // A GROUP BY result seen as a chart in the editor.
+    let counts =
+        std::fs::read_to_string(common::repo().join("queries/18-facts-per-sentence.rq")).unwrap();
+    let chart_url = format!(
+        "{}/sparql?view=chart&query={}",
+        server.url,
+        percent_encoding::utf8_percent_encode(&counts, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let chart = browser.dom(&chart_url);
+    assert!(
+        chart.contains("aria-label=\"Bar chart of facts by sentence\" data-points=\"18\""),
+        "the chart view did not draw the 18 rows"
+    );
+    browser.screenshot(&chart_url, "sparql-chart-desktop", 1280, 1400);
+    browser.screenshot(&chart_url, "sparql-chart-phone", 390, 1600);
+
     for (name, path) in [
         ("home", "/".to_owned()),
         (

@@ -1,5 +1,6 @@
-//! `/assets/...`: the query UI's files (YASGUI, vendored from its npm package,
-//! see `assets/yasgui/LICENSE`) and the site's stylesheet, compiled into the binary.
+//! `/assets/...`: the query UI's files (YASGUI and Chart.js, vendored from
+//! their npm packages with their licences, and our chart view and editor
+//! script) and the site's stylesheet, compiled into the binary.
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
@@ -22,6 +23,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "yasgui-LICENSE.txt",
         "text/plain; charset=utf-8",
         include_bytes!("assets/yasgui/LICENSE"),
+    ),
+    (
+        "chart.umd.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/chartjs/chart.umd.min.js"),
+    ),
+    (
+        "chartjs-LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("assets/chartjs/LICENSE"),
+    ),
+    (
+        "yasr-chart.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/yasr-chart.js"),
     ),
     (
         "editor.js",

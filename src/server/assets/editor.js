@@ -19,6 +19,12 @@
       open(examples[Number(button.dataset.index)].query, true);
     });
   });
+  // `view=chart` in the page address opens the results as a chart.
+  var view = new URLSearchParams(window.location.search).get("view");
+  if (view) {
+    yasgui.getTab().getYasr().config.defaultPlugin = view;
+    yasgui.getTab().getYasr().selectPlugin(view);
+  }
   if (initial) { open(initial, true); }
   window.dialogueGraphEditor = yasgui;
 })();

@@ -418,9 +418,13 @@ impl Evidence {
             list.dedup_by(|a, b| a.href == b.href);
         }
         let mut all_quotes: Vec<Quote> = quote_of.into_values().collect();
+        // For the summary: a whole sentence of the body text, in the reader's
+        // language, rather than a heading or the byline.
+        let is_sentence = |q: &Quote| q.text.value.ends_with(['.', '。', '"']);
         all_quotes.sort_by_key(|q| {
             (
                 !q.text.lang.to_ascii_lowercase().starts_with(lang.code()),
+                !is_sentence(q),
                 q.start,
             )
         });

@@ -578,3 +578,32 @@ fn pages_draw_the_neighbourhood_and_events_the_timeline() {
         xi.contains("<figure class=\"diagram\">") && !xi.contains("<figure class=\"timeline\">")
     );
 }
+
+#[test]
+fn the_summary_is_a_sentence_of_the_page_in_the_readers_language() {
+    let server = Server::start(&[]);
+    let en = get(
+        &server,
+        "/page/event/cpc-world-political-parties-dialogue-2017",
+        None,
+    )
+    .text()
+    .unwrap();
+    let summary = &en[en.find("<blockquote class=\"summary\"").unwrap()..];
+    assert!(
+        summary.starts_with("<blockquote class=\"summary\" lang=\"en\">The meeting was hosted by"),
+        "{}",
+        &summary[..120]
+    );
+    let zh = get(
+        &server,
+        "/page/event/cpc-world-political-parties-dialogue-2017?lang=zh",
+        None,
+    )
+    .text()
+    .unwrap();
+    let summary = &zh[zh.find("<blockquote class=\"summary\"").unwrap()..];
+    assert!(summary.starts_with(
+        "<blockquote class=\"summary\" lang=\"zh-Hans\">中国共产党与世界政党高层对话会由"
+    ));
+}

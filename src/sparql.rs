@@ -67,29 +67,13 @@ pub fn prepare(
         .parse_query(query)
         .map_err(|e| Error::QuerySyntax(e.to_string()))?;
     let dataset = prepared.dataset_mut();
-    if !options.default_graphs.is_empty() {
-        dataset.set_default_graph(
-            options
-                .default_graphs
-                .iter()
-                .cloned()
-                .map(GraphName::from)
-                .collect(),
-        );
-    } else if dataset.is_default_dataset() {
-        // No FROM in the query and no default-graph-uri: the default graph is
-        // the union of all the named graphs the data was loaded into.
-        dataset.set_default_graph_as_union();
-    }
-    if !options.named_graphs.is_empty() {
-        dataset.set_available_named_graphs(
-            options
-                .named_graphs
-                .iter()
-                .cloned()
-                .map(NamedOrBlankNode::from)
-                .collect(),
-        );
+    // The protocol's graphs override the query's FROM; a query with neither
+    // runs over the union of all the named graphs the data was loaded into.
+    if !options.default_graphs.is_empty()
+        || !options.named_graphs.is_empty()
+        || dataset.is_default_dataset()
+    {
+        apply_protocol_dataset(dataset, options);
     }
     Ok(prepared)
 }
@@ -140,30 +124,37 @@ pub fn prepare_update(
             }
             continue;
         }
-        if !options.default_graphs.is_empty() {
-            dataset.set_default_graph(
-                options
-                    .default_graphs
-                    .iter()
-                    .cloned()
-                    .map(GraphName::from)
-                    .collect(),
-            );
-        } else {
-            dataset.set_default_graph_as_union();
-        }
-        if !options.named_graphs.is_empty() {
-            dataset.set_available_named_graphs(
-                options
-                    .named_graphs
-                    .iter()
-                    .cloned()
-                    .map(NamedOrBlankNode::from)
-                    .collect(),
-            );
-        }
+        apply_protocol_dataset(dataset, options);
     }
     Ok(prepared)
+}
+
+/// Sets the dataset of the SPARQL protocol (`default-graph-uri`,
+/// `named-graph-uri` or their `using-` forms): the given default graphs, else
+/// the union of all graphs; the given named graphs, else all of them.
+fn apply_protocol_dataset(dataset: &mut oxigraph::sparql::QueryDataset, options: &QueryOptions) {
+    if options.default_graphs.is_empty() {
+        dataset.set_default_graph_as_union();
+    } else {
+        dataset.set_default_graph(
+            options
+                .default_graphs
+                .iter()
+                .cloned()
+                .map(GraphName::from)
+                .collect(),
+        );
+    }
+    if !options.named_graphs.is_empty() {
+        dataset.set_available_named_graphs(
+            options
+                .named_graphs
+                .iter()
+                .cloned()
+                .map(NamedOrBlankNode::from)
+                .collect(),
+        );
+    }
 }
 
 /// Evaluates a prepared query. Solutions and triples are produced lazily as

@@ -153,9 +153,9 @@ pub struct LoadArgs {
     /// The persistent store directory (created if missing)
     #[arg(long, value_name = "DIR")]
     pub store: PathBuf,
-    /// Base IRI that relative IRIs in the files resolve against
-    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
-    pub base_iri: String,
+    /// Base IRI that relative IRIs in the files resolve against [default: the store's, else http://127.0.0.1:8080/]
+    #[arg(long, value_name = "IRI")]
+    pub base_iri: Option<String>,
     /// RDF files (.ttl .nt .nq .trig .rdf .jsonld, optionally .gz); each goes into the graph BASE/graph/<name>
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -196,9 +196,9 @@ pub struct QueryArgs {
     /// Query this persistent store instead of the files
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
-    /// Base IRI the data is loaded under
-    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
-    pub base_iri: String,
+    /// Base IRI the data is loaded under [default: the store's, else http://127.0.0.1:8080/]
+    #[arg(long, value_name = "IRI")]
+    pub base_iri: Option<String>,
     #[command(flatten)]
     pub sources: SourceArgs,
 }
@@ -214,9 +214,9 @@ pub struct DumpArgs {
     /// Dump this persistent store instead of the files
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
-    /// Base IRI the data is loaded under
-    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
-    pub base_iri: String,
+    /// Base IRI the data is loaded under [default: the store's, else http://127.0.0.1:8080/]
+    #[arg(long, value_name = "IRI")]
+    pub base_iri: Option<String>,
     #[command(flatten)]
     pub sources: SourceArgs,
 }

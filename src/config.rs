@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 /// never exposes the server to the network.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
+/// The base IRI of commands that do not serve (`load`, `query`, `dump`) when
+/// neither a flag nor a store says otherwise: what a default `serve` mints.
+pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
+
 /// The base IRI under which the data's relative IRIs (`<id/...>`, `<ns#...>`)
 /// are resolved when the files are loaded. Always ends with `/`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -47,6 +47,13 @@ pub enum Error {
     )]
     PersistentStoreUnavailable,
 
+    #[error("the store {} holds data loaded under the base IRI {recorded}, not {given}: pass --base-iri {recorded}, or load the data into a new store", store.display())]
+    BaseMismatch {
+        store: PathBuf,
+        recorded: String,
+        given: String,
+    },
+
     #[error("storage error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
 

@@ -169,6 +169,50 @@ fn load_deterministically(store: &Store, base: &BaseIri, path: &Path, bytes: &[u
     Ok(())
 }
 
+/// The file in a store directory that records the base IRI its data was
+/// loaded under, so that serving or querying it later mints the same IRIs.
+const BASE_FILE: &str = "dialogue-graph-base-iri";
+
+/// The base IRI recorded in a store directory, if any.
+pub fn recorded_base(store: &Path) -> Result<Option<BaseIri>> {
+    match std::fs::read_to_string(store.join(BASE_FILE)) {
+        Ok(text) => Ok(Some(BaseIri::parse(text.trim())?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::ReadFile {
+            path: store.join(BASE_FILE),
+            source,
+        }),
+    }
+}
+
+/// Records the base IRI of a store's data (after a successful load).
+pub fn record_base(store: &Path, base: &BaseIri) -> Result<()> {
+    std::fs::write(store.join(BASE_FILE), format!("{base}\n")).map_err(Error::Io)
+}
+
+/// The base IRI to use with a store: the one given, which must match the one
+/// recorded in the store if there is one; else the recorded one; else `fallback`.
+pub fn base_for_store(
+    given: Option<&str>,
+    store: Option<&Path>,
+    fallback: impl FnOnce() -> Result<BaseIri>,
+) -> Result<BaseIri> {
+    let recorded = match store {
+        Some(dir) => recorded_base(dir)?,
+        None => None,
+    };
+    match (given.map(BaseIri::parse).transpose()?, recorded) {
+        (Some(given), Some(recorded)) if given != recorded => Err(Error::BaseMismatch {
+            store: store.map(Path::to_path_buf).unwrap_or_default(),
+            recorded: recorded.to_string(),
+            given: given.to_string(),
+        }),
+        (Some(given), _) => Ok(given),
+        (None, Some(recorded)) => Ok(recorded),
+        (None, None) => fallback(),
+    }
+}
+
 /// Opens (creating it if needed) the RocksDB store in `path`.
 #[cfg(feature = "rocksdb")]
 pub fn open_persistent_store(path: &Path) -> Result<Store> {

@@ -377,4 +377,59 @@ mod persistent {
         );
         assert_eq!(count(&store), before, "the failed load changed the store");
     }
+
+    #[test]
+    fn a_store_remembers_the_base_iri_it_was_loaded_under() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store");
+        let store = store.to_str().unwrap();
+        let first = run(&[
+            "load",
+            "--quiet",
+            "--store",
+            store,
+            "--base-iri",
+            "https://data.example.org/",
+            "data/facts.ttl",
+        ]);
+        assert!(first.status.success(), "{}", stderr(&first));
+        // Later commands use it without being told...
+        let q = "SELECT ?p WHERE { ?p a schema:Person }";
+        let out = run(&["query", "--store", store, "--format", "csv", q]);
+        assert!(
+            stdout(&out).contains("https://data.example.org/id/person/xi-jinping"),
+            "{}",
+            stdout(&out)
+        );
+        let again = run(&["load", "--quiet", "--store", store, "data/links.ttl"]);
+        assert!(again.status.success(), "{}", stderr(&again));
+        let server = common::Server::start(&["--store", store]);
+        let body = server
+            .get("/sparql")
+            .query(&[("query", q), ("format", "csv")])
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            body.contains("https://data.example.org/id/person/xi-jinping"),
+            "{body}"
+        );
+        drop(server);
+        // ...and refuse another one, saying which to use.
+        let wrong = run(&[
+            "query",
+            "--store",
+            store,
+            "--base-iri",
+            "http://127.0.0.1:8080/",
+            q,
+        ]);
+        assert!(!wrong.status.success());
+        assert!(
+            stderr(&wrong).contains("pass --base-iri https://data.example.org/"),
+            "{}",
+            stderr(&wrong)
+        );
+    }
 }

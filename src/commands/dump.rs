@@ -4,12 +4,15 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use crate::cli::DumpArgs;
-use crate::config::BaseIri;
+use crate::config::{BaseIri, DEFAULT_BASE};
 use crate::dump::write_dump;
 use crate::error::Result;
+use crate::store::base_for_store;
 
 pub fn run(args: DumpArgs) -> Result<()> {
-    let base = BaseIri::parse(&args.base_iri)?;
+    let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
+        BaseIri::parse(DEFAULT_BASE)
+    })?;
     let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
     match &args.output {
         Some(path) => {

@@ -9,9 +9,10 @@ use tabled::builder::Builder;
 use tabled::settings::Style;
 
 use crate::cli::{OutputFormat, QueryArgs};
-use crate::config::BaseIri;
+use crate::config::{BaseIri, DEFAULT_BASE};
 use crate::error::{Error, Result};
 use crate::sparql::{ResultFormat, RowLimit, run as run_query, write_results};
+use crate::store::base_for_store;
 use crate::terms::compact_term;
 
 pub fn run(args: QueryArgs) -> Result<()> {
@@ -28,7 +29,9 @@ pub fn run(args: QueryArgs) -> Result<()> {
         })?,
         (None, None) => return Err(Error::BadRequest("give a query or --file".to_owned())),
     };
-    let base = BaseIri::parse(&args.base_iri)?;
+    let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
+        BaseIri::parse(DEFAULT_BASE)
+    })?;
     let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
     let results = run_query(&dataset, &text)?;
     let mut out = BufWriter::new(std::io::stdout().lock());

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::examples::load_examples;
 use crate::serve_config::resolve;
 use crate::server::{self, AppState, Settings};
+use crate::store::base_for_store;
 
 /// `dialogue-graph config`: the effective configuration, as TOML.
 pub fn print_config(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
@@ -53,10 +54,9 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         let address = listener.local_addr()?;
         // Without --base-iri the IRIs are minted for the address actually
         // bound (port 0 becomes the port the system chose), so they resolve.
-        let base = match &args.base_iri {
-            Some(iri) => BaseIri::parse(iri)?,
-            None => BaseIri::for_bind_address(&address.to_string())?,
-        };
+        let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
+            BaseIri::for_bind_address(&address.to_string())
+        })?;
         let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
         let triples = dataset.store().len()?;
         let state = Arc::new(AppState::new(dataset, settings, examples));

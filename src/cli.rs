@@ -92,6 +92,22 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024, env = "DIALOGUE_GRAPH_MAX_BODY_BYTES")]
     pub max_body_bytes: usize,
+    /// Requests per second allowed to each client address (bursts of --rate-burst); 0 for no limit
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        env = "DIALOGUE_GRAPH_RATE_LIMIT"
+    )]
+    pub rate_limit: u64,
+    /// Requests a client may send at once before --rate-limit applies
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        env = "DIALOGUE_GRAPH_RATE_BURST"
+    )]
+    pub rate_burst: u32,
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
     #[arg(long, env = "DIALOGUE_GRAPH_ALLOW_SERVICE")]
     pub allow_service: bool,

@@ -24,6 +24,8 @@ pub struct FileConfig {
     pub query_timeout: Option<f64>,
     pub max_rows: Option<usize>,
     pub max_body_bytes: Option<usize>,
+    pub rate_limit: Option<u64>,
+    pub rate_burst: Option<u32>,
     pub allow_service: Option<bool>,
     pub update_token: Option<String>,
     pub queries_dir: Option<PathBuf>,
@@ -140,6 +142,8 @@ impl Resolved {
             ),
             ("max_rows", Some(a.max_rows.to_string())),
             ("max_body_bytes", Some(a.max_body_bytes.to_string())),
+            ("rate_limit", Some(a.rate_limit.to_string())),
+            ("rate_burst", Some(a.rate_burst.to_string())),
             ("allow_service", Some(a.allow_service.to_string())),
             (
                 "update_token",

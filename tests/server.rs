@@ -96,3 +96,22 @@ fn health_readiness_and_security_headers() {
         "an inline script would be blocked by the CSP"
     );
 }
+
+#[test]
+fn a_client_over_its_rate_limit_gets_429_with_retry_after() {
+    let server = Server::start(&["--rate-limit", "1", "--rate-burst", "3"]);
+    let statuses: Vec<_> = (0..6)
+        .map(|_| server.get("/healthz").send().unwrap())
+        .map(|r| (r.status().as_u16(), r.headers().get("retry-after").cloned()))
+        .collect();
+    assert!(statuses[..3].iter().all(|(s, _)| *s == 200), "{statuses:?}");
+    let limited: Vec<_> = statuses.iter().filter(|(s, _)| *s == 429).collect();
+    assert!(!limited.is_empty(), "{statuses:?}");
+    assert!(
+        limited.iter().all(|(_, retry)| retry.is_some()),
+        "{statuses:?}"
+    );
+    // Without --rate-limit there is no limit.
+    let free = Server::start(&[]);
+    assert!((0..30).all(|_| free.get("/healthz").send().unwrap().status() == 200));
+}

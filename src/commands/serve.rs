@@ -38,6 +38,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         max_body_bytes: args.max_body_bytes,
         allow_service: args.allow_service,
         update_token: args.update_token.clone(),
+        rate_limit: (args.rate_limit > 0).then_some((args.rate_limit, args.rate_burst)),
         ..Settings::default()
     };
     let examples = load_examples(&args.queries_dir)?;

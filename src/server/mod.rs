@@ -21,6 +21,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Semaphore};
@@ -53,6 +54,9 @@ pub struct Settings {
     pub update_token: Option<String>,
     /// How many queries may run at once; more wait (up to the timeout).
     pub concurrent_queries: usize,
+    /// Requests per second per client address, and the burst allowed;
+    /// `None` for no limit.
+    pub rate_limit: Option<(u64, u32)>,
 }
 
 impl Default for Settings {
@@ -64,6 +68,7 @@ impl Default for Settings {
             allow_service: false,
             update_token: None,
             concurrent_queries: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            rate_limit: None,
         }
     }
 }
@@ -96,8 +101,9 @@ pub type SharedState = Arc<AppState>;
 
 pub fn router(state: SharedState) -> Router {
     let max_body = state.settings.max_body_bytes;
+    let rate_limit = state.settings.rate_limit;
     let [csp, nosniff, referrer] = security_headers();
-    Router::new()
+    let router = Router::new()
         .route("/", get(home::get))
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/queries", get(queries::get))
@@ -142,7 +148,48 @@ pub fn router(state: SharedState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .with_state(state)
+        .with_state(state);
+    let Some((per_second, burst)) = rate_limit else {
+        return router;
+    };
+    // A per-client-address limit: `burst` requests at once, refilled at
+    // `per_second`; past it, 429 with Retry-After.
+    let mut builder = tower_governor::governor::GovernorConfigBuilder::default();
+    builder
+        .per_millisecond((1000 / per_second.max(1)).max(1))
+        .burst_size(burst.max(1));
+    let Some(config) = builder.finish() else {
+        return router;
+    };
+    let config = Arc::new(config);
+    // Forget clients that have gone quiet, so the table stays small.
+    let limiter = config.limiter().clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.retain_recent();
+        }
+    });
+    router.layer(
+        tower_governor::GovernorLayer::new(config).error_handler(|error| {
+            let wait = match error {
+                tower_governor::GovernorError::TooManyRequests { wait_time, .. } => {
+                    wait_time.max(1)
+                }
+                _ => 1,
+            };
+            let mut response = (
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                format!("too many requests from your address: try again in {wait} s\n"),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            response
+        }),
+    )
 }
 
 /// Headers that keep browsers safe on every response: no inline or foreign

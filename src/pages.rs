@@ -152,6 +152,23 @@ pub struct ValueView {
     pub basis: Vec<Text>,
 }
 
+impl ValueView {
+    /// A value shown as text without a link or a language.
+    fn plain(value: String, quotes: Vec<Quote>, basis: Vec<Text>) -> Self {
+        Self {
+            text: Text {
+                value,
+                lang: String::new(),
+            },
+            href: None,
+            external: false,
+            note: String::new(),
+            quotes,
+            basis,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Row {
     pub property: Text,
@@ -533,29 +550,13 @@ pub fn entity_view(
                 quotes,
                 basis,
             },
-            Term::BlankNode(b) => ValueView {
-                text: Text {
-                    value: statement_text(description, b, &labels, base, lang),
-                    lang: String::new(),
-                },
-                href: None,
-                external: false,
-                note: String::new(),
+            Term::BlankNode(b) => ValueView::plain(
+                statement_text(description, b, &labels, base, lang),
                 quotes,
                 basis,
-            },
+            ),
             #[allow(unreachable_patterns)]
-            other => ValueView {
-                text: Text {
-                    value: other.to_string(),
-                    lang: String::new(),
-                },
-                href: None,
-                external: false,
-                note: String::new(),
-                quotes,
-                basis,
-            },
+            other => ValueView::plain(other.to_string(), quotes, basis),
         }
     };
 

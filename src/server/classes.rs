@@ -52,10 +52,10 @@ fn name_of(dataset: &crate::store::Dataset, iri: &NamedNode, lang: Lang) -> Resu
 /// The classes of the dataset with their number of members, most used first.
 pub fn class_items(
     dataset: &crate::store::Dataset,
+    stats: &crate::description::DatasetStats,
     lang: Lang,
     lang_query: &str,
 ) -> Result<Vec<Item>> {
-    let stats = crate::description::DatasetStats::compute(dataset)?;
     stats
         .classes
         .iter()
@@ -93,11 +93,13 @@ pub async fn index(
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
+    let stats = state.stats().await?;
     let worker = state.clone();
-    let items =
-        tokio::task::spawn_blocking(move || class_items(&worker.dataset, lang, &lang_query))
-            .await
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    let items = tokio::task::spawn_blocking(move || {
+        class_items(&worker.dataset, &stats, lang, &lang_query)
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
     html_response(ClassesPage { lang, items }.render(), &validators, lang)
 }
 
@@ -217,6 +219,7 @@ fn html_response(
 
 /// `/sitemap.xml`: the site's fixed pages, the class pages and every entity page.
 pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
+    let stats = state.stats().await?;
     let worker = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<String> {
         let dataset = &worker.dataset;
@@ -225,7 +228,6 @@ pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
             .iter()
             .map(|p| base.resolve(p))
             .collect();
-        let stats = crate::description::DatasetStats::compute(dataset)?;
         for (class, _) in &stats.classes {
             urls.push(base.resolve(&format!("class/{}", compact_iri(class.as_str(), base))));
         }

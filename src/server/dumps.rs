@@ -16,18 +16,11 @@ use crate::error::{Error, Result};
 
 /// The dumps of the data version now served, building them if needed.
 pub async fn current(state: &SharedState) -> Result<Arc<Dumps>> {
-    let version = state.dataset.version();
-    let mut cache = state.dumps.lock().await;
-    if let Some(dumps) = cache.as_ref().filter(|d| d.version == version) {
-        return Ok(dumps.clone());
-    }
     let worker = state.clone();
-    let dumps = tokio::task::spawn_blocking(move || build(&worker.dataset))
+    state
+        .dumps
+        .get(state.dataset.version(), move || build(&worker.dataset))
         .await
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-    let dumps = Arc::new(dumps);
-    *cache = Some(dumps.clone());
-    Ok(dumps)
 }
 
 #[derive(Template)]

@@ -71,7 +71,7 @@ pub async fn get(
     let html = HomePage {
         timeline,
         lang,
-        triples: dataset.store().len()?,
+        triples: state.stats().await?.triples,
         endpoint: dataset.base().resolve("sparql"),
         main,
         lang_query,

@@ -3,6 +3,7 @@
 //! modules, which the tests call directly.
 
 pub mod assets;
+pub mod cache;
 pub mod classes;
 pub mod dumps;
 pub mod health;
@@ -24,7 +25,7 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::cors::{Any, CorsLayer};
@@ -81,7 +82,11 @@ pub struct AppState {
     /// One permit per query allowed to run at once.
     pub query_slots: Arc<Semaphore>,
     /// The dump files of the current data version, built on first use.
-    pub dumps: Mutex<Option<Arc<crate::dumps::Dumps>>>,
+    pub dumps: cache::VersionCache<crate::dumps::Dumps>,
+    /// Counts of the dataset (VoID, class lists, sitemap, home page).
+    pub stats: cache::VersionCache<crate::description::DatasetStats>,
+    /// Triples per named graph (service description).
+    pub graph_sizes: cache::VersionCache<crate::description::GraphSizes>,
 }
 
 impl AppState {
@@ -92,12 +97,26 @@ impl AppState {
             settings,
             examples,
             query_slots,
-            dumps: Mutex::new(None),
+            dumps: Default::default(),
+            stats: Default::default(),
+            graph_sizes: Default::default(),
         }
     }
 }
 
 pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    /// The dataset's counts for the data now served.
+    pub async fn stats(self: &Arc<Self>) -> Result<Arc<crate::description::DatasetStats>> {
+        let state = self.clone();
+        self.stats
+            .get(self.dataset.version(), move || {
+                crate::description::DatasetStats::compute(&state.dataset)
+            })
+            .await
+    }
+}
 
 pub fn router(state: SharedState) -> Router {
     let max_body = state.settings.max_body_bytes;

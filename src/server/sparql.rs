@@ -292,9 +292,15 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
         update: state.settings.update_token.is_some(),
         federation: state.settings.allow_service,
     };
+    let counter = state.clone();
+    let sizes = state
+        .graph_sizes
+        .get(state.dataset.version(), move || {
+            GraphSizes::count(&counter.dataset)
+        })
+        .await?;
     let worker_state = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let sizes = GraphSizes::count(&worker_state.dataset)?;
         let mut serializer =
             rdf_serializer(format, worker_state.dataset.base()).for_writer(Vec::new());
         for triple in service_description(&endpoint, &sizes, features) {

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::SharedState;
 use super::http_cache::Validators;
-use crate::description::{DatasetStats, Distribution, void_description};
+use crate::description::{Distribution, void_description};
 use crate::error::{Error, Result};
 use crate::negotiate::negotiate;
 use crate::sparql::rdf_serializer;
@@ -54,10 +54,10 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
             sha256: f.sha256.clone(),
         })
         .collect();
+    let stats = state.stats().await?;
     let worker = state.clone();
     let html = media_type == "text/html";
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let stats = DatasetStats::compute(&worker.dataset)?;
         let base = worker.dataset.base();
         if html {
             let page = VoidPage {

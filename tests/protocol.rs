@@ -39,6 +39,18 @@ fn count(value: &serde_json::Value) -> usize {
     value["results"]["bindings"].as_array().unwrap().len()
 }
 
+/// GET /sparql with these parameters, asking for SPARQL JSON results.
+fn get_json(server: &Server, params: &[(&str, &str)]) -> serde_json::Value {
+    json(
+        server
+            .get("/sparql")
+            .query(params)
+            .header("Accept", "application/sparql-results+json")
+            .send()
+            .unwrap(),
+    )
+}
+
 fn form(server: &Server, pairs: &[(&str, &str)]) -> Response {
     client()
         .post(sparql(server))
@@ -53,14 +65,7 @@ fn form(server: &Server, pairs: &[(&str, &str)]) -> Response {
 #[test]
 fn query_get() {
     let server = Server::start(&[]);
-    let body = json(
-        server
-            .get("/sparql")
-            .query(&[("query", ASK_TRUE)])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
-    );
+    let body = get_json(&server, &[("query", ASK_TRUE)]);
     assert_eq!(body["boolean"], true);
 }
 
@@ -90,22 +95,14 @@ fn query_dataset_default_graph() {
     let q = "SELECT ?s WHERE { ?s schema:startDate ?d }";
     let facts = graph(&server, FACTS);
     let links = graph(&server, LINKS);
-    let with_facts = json(
-        server
-            .get("/sparql")
-            .query(&[("query", q), ("default-graph-uri", facts.as_str())])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
+    let with_facts = get_json(
+        &server,
+        &[("query", q), ("default-graph-uri", facts.as_str())],
     );
     assert_eq!(count(&with_facts), 1);
-    let with_links = json(
-        server
-            .get("/sparql")
-            .query(&[("query", q), ("default-graph-uri", links.as_str())])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
+    let with_links = get_json(
+        &server,
+        &[("query", q), ("default-graph-uri", links.as_str())],
     );
     assert_eq!(count(&with_links), 0);
 }
@@ -115,17 +112,13 @@ fn query_dataset_default_graphs_get() {
     let server = Server::start(&[]);
     let q = "SELECT ?s ?o WHERE { ?s schema:startDate|schema:sameAs ?o }";
     let (facts, links) = (graph(&server, FACTS), graph(&server, LINKS));
-    let both = json(
-        server
-            .get("/sparql")
-            .query(&[
-                ("query", q),
-                ("default-graph-uri", facts.as_str()),
-                ("default-graph-uri", links.as_str()),
-            ])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
+    let both = get_json(
+        &server,
+        &[
+            ("query", q),
+            ("default-graph-uri", facts.as_str()),
+            ("default-graph-uri", links.as_str()),
+        ],
     );
     assert_eq!(count(&both), 1 + 7);
 }
@@ -167,13 +160,9 @@ fn query_dataset_named_graphs_get() {
     let server = Server::start(&[]);
     let q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }";
     let facts = graph(&server, FACTS);
-    let named = json(
-        server
-            .get("/sparql")
-            .query(&[("query", q), ("named-graph-uri", facts.as_str())])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
+    let named = get_json(
+        &server,
+        &[("query", q), ("named-graph-uri", facts.as_str())],
     );
     assert_eq!(count(&named), 1);
     assert_eq!(named["results"]["bindings"][0]["g"]["value"], facts);
@@ -348,15 +337,7 @@ fn update(server: &Server, token: Option<&str>, body: &str) -> Response {
 }
 
 fn has_note(server: &Server) -> bool {
-    json(
-        server
-            .get("/sparql")
-            .query(&[("query", "ASK { <urn:x:note> rdfs:comment ?c }")])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
-    )["boolean"]
-        == true
+    get_json(server, &[("query", "ASK { <urn:x:note> rdfs:comment ?c }")])["boolean"] == true
 }
 
 #[test]
@@ -419,17 +400,7 @@ fn update_base_uri() {
         "ASK {{ <{}/id/person/someone> rdfs:comment \"relative\" }}",
         server.url
     );
-    assert_eq!(
-        json(
-            server
-                .get("/sparql")
-                .query(&[("query", q.as_str())])
-                .header("Accept", "application/sparql-results+json")
-                .send()
-                .unwrap()
-        )["boolean"],
-        true
-    );
+    assert_eq!(get_json(&server, &[("query", q.as_str())])["boolean"], true);
 }
 
 #[test]
@@ -575,15 +546,7 @@ fn bad_update_get() {
 }
 
 fn has_facts(server: &Server) -> bool {
-    json(
-        server
-            .get("/sparql")
-            .query(&[("query", ASK_TRUE)])
-            .header("Accept", "application/sparql-results+json")
-            .send()
-            .unwrap(),
-    )["boolean"]
-        == true
+    get_json(server, &[("query", ASK_TRUE)])["boolean"] == true
 }
 
 #[test]

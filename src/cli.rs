@@ -108,6 +108,22 @@ pub struct ServeArgs {
         env = "DIALOGUE_GRAPH_RATE_BURST"
     )]
     pub rate_burst: u32,
+    /// Log every SPARQL query that takes at least this many seconds (with its text and request id); 0 logs none
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 1.0,
+        env = "DIALOGUE_GRAPH_SLOW_QUERY"
+    )]
+    pub slow_query: f64,
+    /// On SIGTERM or Ctrl-C, wait at most this many seconds for requests in flight, then exit
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10.0,
+        env = "DIALOGUE_GRAPH_SHUTDOWN_TIMEOUT"
+    )]
+    pub shutdown_timeout: f64,
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
     #[arg(long, env = "DIALOGUE_GRAPH_ALLOW_SERVICE")]
     pub allow_service: bool,

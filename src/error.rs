@@ -91,6 +91,16 @@ pub enum Error {
     #[error("the server is busy with other queries; try again shortly")]
     Busy,
 
+    #[error("the data is still loading; try again shortly")]
+    Loading,
+
+    /// A reload that failed; the data served before it is still served.
+    #[error("reload failed, the previous data is still served: {0}")]
+    ReloadFailed(String),
+
+    #[error("{0}")]
+    Conflict(String),
+
     #[error("not found: {0}")]
     NotFound(String),
 
@@ -120,7 +130,13 @@ impl Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) | Error::NotFoundPage { .. } => StatusCode::NOT_FOUND,
-            Error::QueryTimeout(_) | Error::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Error::QueryTimeout(_) | Error::Busy | Error::Loading => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            // Only an authorised operator can ask for a reload, so the reason
+            // (which names the broken file) is theirs to see.
+            Error::ReloadFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -6,14 +6,26 @@ use clap::{CommandFactory, FromArgMatches};
 use dialogue_graph::cli::{Cli, Command};
 use dialogue_graph::commands;
 
-fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings, which
+/// include slow queries). `DIALOGUE_GRAPH_LOG_FORMAT=json` writes one JSON
+/// object per line for log collectors; colours only on a terminal.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .init();
+        .with_ansi(std::io::stderr().is_terminal());
+    if std::env::var("DIALOGUE_GRAPH_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> ExitCode {
+    init_logging();
     let matches = Cli::command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,

@@ -26,6 +26,8 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub rate_limit: Option<u64>,
     pub rate_burst: Option<u32>,
+    pub slow_query: Option<f64>,
+    pub shutdown_timeout: Option<f64>,
     pub allow_service: Option<bool>,
     pub update_token: Option<String>,
     pub queries_dir: Option<PathBuf>,
@@ -107,6 +109,15 @@ pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
         args.max_body_bytes,
         |v| v
     );
+    layer!("rate_limit", file.rate_limit, args.rate_limit, |v| v);
+    layer!("rate_burst", file.rate_burst, args.rate_burst, |v| v);
+    layer!("slow_query", file.slow_query, args.slow_query, |v| v);
+    layer!(
+        "shutdown_timeout",
+        file.shutdown_timeout,
+        args.shutdown_timeout,
+        |v| v
+    );
     layer!(
         "allow_service",
         file.allow_service,
@@ -144,6 +155,14 @@ impl Resolved {
             ("max_body_bytes", Some(a.max_body_bytes.to_string())),
             ("rate_limit", Some(a.rate_limit.to_string())),
             ("rate_burst", Some(a.rate_burst.to_string())),
+            (
+                "slow_query",
+                Some(toml::Value::Float(a.slow_query).to_string()),
+            ),
+            (
+                "shutdown_timeout",
+                Some(toml::Value::Float(a.shutdown_timeout).to_string()),
+            ),
             ("allow_service", Some(a.allow_service.to_string())),
             (
                 "update_token",

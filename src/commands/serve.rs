@@ -10,7 +10,7 @@ use crate::config::BaseIri;
 use crate::error::{Error, Result};
 use crate::examples::load_examples;
 use crate::serve_config::resolve;
-use crate::server::{self, AppState, Settings};
+use crate::server::{self, AppState, ReloadSource, Settings};
 use crate::store::base_for_store;
 
 /// `dialogue-graph config`: the effective configuration, as TOML.
@@ -26,6 +26,13 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
             "--query-timeout must be a positive number of seconds".to_owned(),
         ));
     }
+    let non_negative = |seconds: f64| seconds.is_finite() && seconds >= 0.0;
+    if !non_negative(args.shutdown_timeout) || !non_negative(args.slow_query) {
+        return Err(Error::BadRequest(
+            "--shutdown-timeout and --slow-query must be zero or a positive number of seconds"
+                .to_owned(),
+        ));
+    }
     if args.update_token.as_deref().is_some_and(|t| t.len() < 16) {
         return Err(Error::BadRequest(
             "--update-token must be at least 16 characters: it guards writes to the store"
@@ -39,13 +46,16 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         allow_service: args.allow_service,
         update_token: args.update_token.clone(),
         rate_limit: (args.rate_limit > 0).then_some((args.rate_limit, args.rate_burst)),
+        slow_query: (args.slow_query > 0.0).then(|| Duration::from_secs_f64(args.slow_query)),
+        shutdown_timeout: Duration::from_secs_f64(args.shutdown_timeout),
         ..Settings::default()
     };
     let examples = load_examples(&args.queries_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let shutdown_timeout = settings.shutdown_timeout;
+    let served = runtime.block_on(async move {
         let listener = TcpListener::bind(&args.bind).await.map_err(|e| {
             Error::Io(std::io::Error::new(
                 e.kind(),
@@ -58,14 +68,41 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
             BaseIri::for_bind_address(&address.to_string())
         })?;
-        let dataset = super::open_dataset(args.store.as_deref(), &args.sources.sources(), &base)?;
+        // Served from files, the data can be reloaded (SIGHUP, POST
+        // /admin/reload); a persistent store changes through SPARQL Update.
+        let reload_from = match args.store {
+            Some(_) => None,
+            None => Some(ReloadSource {
+                sources: args.sources.sources(),
+                base: base.clone(),
+            }),
+        };
+        let state = Arc::new(AppState::loading(settings, examples, reload_from));
+        // Answer at once (`/healthz` 200, `/readyz` and data routes 503)
+        // while the data loads: a big graph takes a while.
+        let server = tokio::spawn(server::serve(listener, state.clone()));
+        eprintln!("dialogue-graph: listening at {address}, loading the data");
+        let store = args.store.clone();
+        let sources = args.sources.sources();
+        let loaded_base = base.clone();
+        let dataset = tokio::task::spawn_blocking(move || {
+            super::open_dataset(store.as_deref(), &sources, &loaded_base)
+        })
+        .await
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
         let triples = dataset.store().len()?;
-        let state = Arc::new(AppState::new(dataset, settings, examples));
+        state.install(dataset);
         tracing::info!(%address, %base, triples, "serving");
         eprintln!(
             "dialogue-graph: serving {triples} triples on http://{address}/ (base IRI {base})"
         );
         eprintln!("  SPARQL endpoint: http://{address}/sparql");
-        server::serve(listener, state).await
-    })
+        server
+            .await
+            .map_err(|e| Error::QueryEvaluation(e.to_string()))?
+    });
+    // Blocking workers (queries, dumps) still running get the same bound as
+    // the requests in flight; then the process ends.
+    runtime.shutdown_timeout(shutdown_timeout);
+    served
 }

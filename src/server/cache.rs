@@ -27,14 +27,18 @@ impl<T: Send + Sync + 'static> VersionCache<T> {
     pub async fn get(
         &self,
         version: DataVersion,
+        metrics: &super::metrics::Metrics,
+        name: &str,
         build: impl FnOnce() -> Result<T> + Send + 'static,
     ) -> Result<Arc<T>> {
         let mut slot = self.slot.lock().await;
         if let Some((built_for, value)) = slot.as_ref() {
             if *built_for == version {
+                metrics.cache_lookup(name, true);
                 return Ok(value.clone());
             }
         }
+        metrics.cache_lookup(name, false);
         let value = Arc::new(
             tokio::task::spawn_blocking(build)
                 .await

@@ -89,14 +89,14 @@ pub async fn index(
         lang_query,
         validators,
         ..
-    } = PageContext::new(&state, &params, &headers, "classes");
+    } = PageContext::new(&state, &params, &headers, "classes")?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
     let stats = state.stats().await?;
     let worker = state.clone();
     let items = tokio::task::spawn_blocking(move || {
-        class_items(&worker.dataset, &stats, lang, &lang_query)
+        class_items(&worker.dataset()?, &stats, lang, &lang_query)
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
@@ -121,17 +121,18 @@ pub async fn class(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let class =
-        expand(&curie, &state.dataset.base().vocabulary()).ok_or_else(|| Error::NotFoundPage {
+    let class = expand(&curie, &state.dataset()?.base().vocabulary()).ok_or_else(|| {
+        Error::NotFoundPage {
             what: format!("/class/{curie}"),
             html: true,
-        })?;
+        }
+    })?;
     let PageContext {
         lang,
         lang_query,
         validators,
         ..
-    } = PageContext::new(&state, &params, &headers, &format!("class {curie}"));
+    } = PageContext::new(&state, &params, &headers, &format!("class {curie}"))?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
@@ -139,7 +140,7 @@ pub async fn class(
     let probe = class.clone();
     let (name, members, anonymous) =
         tokio::task::spawn_blocking(move || -> Result<(Text, Vec<Item>, usize)> {
-            let dataset = &worker.dataset;
+            let dataset = &worker.dataset()?;
             let mut members = Vec::new();
             let mut anonymous = 0;
             for quad in dataset.store().quads_for_pattern(
@@ -222,7 +223,7 @@ pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
     let stats = state.stats().await?;
     let worker = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<String> {
-        let dataset = &worker.dataset;
+        let dataset = &worker.dataset()?;
         let base = dataset.base();
         let mut urls: Vec<String> = ["", "sparql", "queries", "dumps/", "classes", "ontology", ".well-known/void"]
             .iter()

@@ -16,10 +16,12 @@ use crate::error::{Error, Result};
 
 /// The dumps of the data version now served, building them if needed.
 pub async fn current(state: &SharedState) -> Result<Arc<Dumps>> {
-    let worker = state.clone();
+    let dataset = state.dataset()?;
     state
         .dumps
-        .get(state.dataset.version(), move || build(&worker.dataset))
+        .get(dataset.version(), &state.metrics, "dumps", move || {
+            build(&dataset)
+        })
         .await
 }
 
@@ -31,14 +33,14 @@ struct DumpsPage<'a> {
 }
 
 pub async fn index(State(state): State<SharedState>, headers: HeaderMap) -> Result<Response> {
-    let validators = Validators::for_data(&state.dataset.version(), "dumps index");
+    let validators = Validators::for_data(&state.dataset()?.version(), "dumps index");
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
     let dumps = current(&state).await?;
     let html = DumpsPage {
         dumps: &dumps,
-        base: state.dataset.base().as_str(),
+        base: state.dataset()?.base().as_str(),
     }
     .render()
     .map_err(|e| Error::QueryEvaluation(e.to_string()))?;

@@ -11,11 +11,20 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Ready when the store answers: the server only starts listening for
-/// requests after the data has loaded, so this checks the store itself.
+/// Ready when the data has loaded and the store answers. The server listens
+/// from the start, so while a big graph loads this says "loading" (503).
 pub async fn readyz(State(state): State<SharedState>) -> Response {
-    let worker = state.clone();
-    let answer = tokio::task::spawn_blocking(move || worker.dataset.store().is_empty()).await;
+    let dataset = match state.dataset() {
+        Ok(dataset) => dataset,
+        Err(_) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: loading the data\n",
+            )
+                .into_response();
+        }
+    };
+    let answer = tokio::task::spawn_blocking(move || dataset.store().is_empty()).await;
     match answer {
         Ok(Ok(false)) => (StatusCode::OK, "ready\n").into_response(),
         Ok(Ok(true)) => (

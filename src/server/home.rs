@@ -48,11 +48,11 @@ pub async fn get(
         lang_query,
         validators,
         ..
-    } = PageContext::new(&state, &params, &headers, "home");
+    } = PageContext::new(&state, &params, &headers, "home")?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let dataset = &state.dataset;
+    let dataset = &state.dataset()?;
     let mut main = Vec::new();
     for path in MAIN {
         let labels = labels_of(dataset, &entity_iri(dataset.base(), path))?;

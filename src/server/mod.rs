@@ -2,6 +2,7 @@
 //! Handlers stay thin; the work is done by plain functions in the library
 //! modules, which the tests call directly.
 
+pub mod admin;
 pub mod assets;
 pub mod cache;
 pub mod classes;
@@ -9,14 +10,14 @@ pub mod dumps;
 pub mod health;
 pub mod home;
 pub mod http_cache;
+pub mod metrics;
 pub mod ontology;
 pub mod queries;
 pub mod resource;
 pub mod sparql;
 pub mod void;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -33,7 +34,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::examples::Example;
 use crate::store::Dataset;
 
@@ -58,6 +59,11 @@ pub struct Settings {
     /// Requests per second per client address, and the burst allowed;
     /// `None` for no limit.
     pub rate_limit: Option<(u64, u32)>,
+    /// Queries taking at least this long are logged with their text;
+    /// `None` logs none.
+    pub slow_query: Option<Duration>,
+    /// How long a shutdown waits for requests in flight before exiting.
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -70,13 +76,23 @@ impl Default for Settings {
             update_token: None,
             concurrent_queries: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
             rate_limit: None,
+            slow_query: Some(Duration::from_secs(1)),
+            shutdown_timeout: Duration::from_secs(10),
         }
     }
 }
 
 /// What every handler can see.
 pub struct AppState {
-    pub dataset: Dataset,
+    /// The data now served; `None` while the first load is still running.
+    /// Handlers take a snapshot with [`AppState::dataset`] and keep it for the
+    /// whole request, so a reload never changes the data under a request.
+    current: RwLock<Option<Dataset>>,
+    /// Where a reload reads the data from (`None` for a persistent store,
+    /// which changes through SPARQL Update instead).
+    reload_from: Option<ReloadSource>,
+    /// Held while a reload builds its new store, so two never run at once.
+    reloading: tokio::sync::Mutex<()>,
     pub settings: Settings,
     pub examples: Vec<Example>,
     /// One permit per query allowed to run at once.
@@ -87,20 +103,97 @@ pub struct AppState {
     pub stats: cache::VersionCache<crate::description::DatasetStats>,
     /// Triples per named graph (service description).
     pub graph_sizes: cache::VersionCache<crate::description::GraphSizes>,
+    /// Counters and histograms served at `/metrics`.
+    pub metrics: metrics::Metrics,
+}
+
+/// The files a reload builds a fresh in-memory store from.
+#[derive(Clone, Debug)]
+pub struct ReloadSource {
+    pub sources: crate::config::Sources,
+    pub base: crate::config::BaseIri,
+}
+
+/// What a successful reload did.
+#[derive(Debug)]
+pub struct ReloadReport {
+    pub triples: usize,
+    pub version: String,
+    pub elapsed: Duration,
 }
 
 impl AppState {
+    /// A state serving `dataset` from the start.
     pub fn new(dataset: Dataset, settings: Settings, examples: Vec<Example>) -> Self {
+        let state = Self::loading(settings, examples, None);
+        state.install(dataset);
+        state
+    }
+
+    /// A state with no data yet: every data route answers 503 and `/readyz`
+    /// says "loading" until [`AppState::install`] is called.
+    pub fn loading(
+        settings: Settings,
+        examples: Vec<Example>,
+        reload_from: Option<ReloadSource>,
+    ) -> Self {
         let query_slots = Arc::new(Semaphore::new(settings.concurrent_queries.max(1)));
         Self {
-            dataset,
+            current: RwLock::new(None),
+            reload_from,
+            reloading: tokio::sync::Mutex::new(()),
             settings,
             examples,
             query_slots,
             dumps: Default::default(),
             stats: Default::default(),
             graph_sizes: Default::default(),
+            metrics: metrics::Metrics::default(),
         }
+    }
+
+    /// The data now served (a cheap handle: the store itself is shared).
+    pub fn dataset(&self) -> Result<Dataset> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or(Error::Loading)
+    }
+
+    /// Serves `dataset` from now on; requests already running keep the one
+    /// they took.
+    pub fn install(&self, dataset: Dataset) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(dataset);
+    }
+
+    /// Builds a new store from the source files aside and swaps it in. If any
+    /// file fails, the error says which and the data served stays as it was.
+    pub async fn reload(&self) -> Result<ReloadReport> {
+        let Some(source) = self.reload_from.clone() else {
+            return Err(Error::Conflict(
+                "this server serves a persistent store: change it with SPARQL Update, or stop the server, run `dialogue-graph load` and start it again".to_owned(),
+            ));
+        };
+        let Ok(_guard) = self.reloading.try_lock() else {
+            return Err(Error::Conflict("a reload is already running".to_owned()));
+        };
+        let started = std::time::Instant::now();
+        let built = tokio::task::spawn_blocking(move || {
+            let dataset = Dataset::from_sources(&source.sources, &source.base)?;
+            let triples = dataset.store().len()?;
+            Ok::<_, Error>((dataset, triples))
+        })
+        .await
+        .map_err(|e| Error::ReloadFailed(e.to_string()))?;
+        let (dataset, triples) = built.map_err(|e| Error::ReloadFailed(e.to_string()))?;
+        let version = dataset.version().tag;
+        self.install(dataset);
+        Ok(ReloadReport {
+            triples,
+            version,
+            elapsed: started.elapsed(),
+        })
     }
 }
 
@@ -109,10 +202,11 @@ pub type SharedState = Arc<AppState>;
 impl AppState {
     /// The dataset's counts for the data now served.
     pub async fn stats(self: &Arc<Self>) -> Result<Arc<crate::description::DatasetStats>> {
-        let state = self.clone();
+        let dataset = self.dataset()?;
+        let version = dataset.version();
         self.stats
-            .get(self.dataset.version(), move || {
-                crate::description::DatasetStats::compute(&state.dataset)
+            .get(version, &self.metrics, "stats", move || {
+                crate::description::DatasetStats::compute(&dataset)
             })
             .await
     }
@@ -143,6 +237,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/assets/{file}", get(assets::get))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::get))
+        .route("/admin/reload", axum::routing::post(admin::reload))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(cors())
         // Compress what is asked for, but not what is already gzip.
@@ -246,13 +346,100 @@ fn cors() -> CorsLayer {
         .max_age(Duration::from_secs(86_400))
 }
 
-/// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+/// How long a client may take to send a request's head (request line and
+/// headers): a slow client cannot hold a connection open by trickling bytes.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest request head (URL and headers) accepted; bigger ones get 431.
+/// Long queries go in a POST body (up to `--max-body-bytes`).
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish, for
+/// at most `settings.shutdown_timeout`. SIGHUP reloads the data.
+///
+/// The accept loop is hyper's own rather than `axum::serve`, because that
+/// one has no timeout for reading request heads.
 pub async fn serve(listener: TcpListener, state: SharedState) -> Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt as _;
+
+    let bound = state.settings.shutdown_timeout;
+    #[cfg(unix)]
+    tokio::spawn(reload_on_hangup(state.clone()));
+    let app = router(state);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                // Out of file descriptors and the like: wait, do not spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        // The client's address travels with each request, for the rate limit.
+        let service =
+            app.clone()
+                .map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(remote));
+                    request
+                });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = watched.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    // No new connections; those open finish their requests in flight.
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(bound) => {
+            tracing::warn!(
+                seconds = bound.as_secs_f64(),
+                "requests still in flight after the shutdown timeout: exiting anyway"
+            );
+            eprintln!("dialogue-graph: requests still in flight after the shutdown timeout: exiting anyway");
+        }
+    }
     Ok(())
+}
+
+/// Reloads the data on every SIGHUP (`systemctl reload`, `kill -HUP`).
+#[cfg(unix)]
+async fn reload_on_hangup(state: SharedState) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: reload with POST /admin/reload instead");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        tracing::info!("SIGHUP: reloading the data");
+        // The outcome is logged and counted; the old data stays on failure.
+        let _ = admin::reload_and_log(&state).await;
+    }
 }
 
 async fn shutdown_signal() {
@@ -277,4 +464,5 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+    eprintln!("dialogue-graph: shutting down, finishing requests in flight");
 }

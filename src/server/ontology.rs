@@ -41,8 +41,8 @@ struct OntologyPage {
     properties: Vec<Term_>,
 }
 
-fn vocabulary_graph(state: &SharedState) -> NamedNode {
-    state.dataset.base().graph("dialogue")
+fn vocabulary_graph(state: &SharedState) -> Result<NamedNode> {
+    Ok(state.dataset()?.base().graph("dialogue"))
 }
 
 pub async fn ontology(
@@ -59,14 +59,14 @@ pub async fn ontology(
     }
     let PageContext {
         lang, validators, ..
-    } = PageContext::new(&state, &params, &headers, "ontology");
+    } = PageContext::new(&state, &params, &headers, "ontology")?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let graph = vocabulary_graph(&state);
+    let graph = vocabulary_graph(&state)?;
     let worker = state.clone();
     let page = tokio::task::spawn_blocking(move || -> Result<OntologyPage> {
-        let dataset = &worker.dataset;
+        let dataset = &worker.dataset()?;
         let base = dataset.base();
         let store = dataset.store();
         let g = GraphNameRef::NamedNode(graph.as_ref());
@@ -170,12 +170,13 @@ pub async fn ontology_turtle(State(state): State<SharedState>) -> Result<Respons
 }
 
 async fn turtle(state: &SharedState) -> Result<Response> {
-    let graph = vocabulary_graph(state);
+    let graph = vocabulary_graph(state)?;
     let worker = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let mut serializer = rdf_serializer(oxigraph::io::RdfFormat::Turtle, worker.dataset.base())
-            .for_writer(Vec::new());
-        for quad in worker.dataset.store().quads_for_pattern(
+        let mut serializer =
+            rdf_serializer(oxigraph::io::RdfFormat::Turtle, worker.dataset()?.base())
+                .for_writer(Vec::new());
+        for quad in worker.dataset()?.store().quads_for_pattern(
             None,
             None,
             None,
@@ -212,8 +213,8 @@ pub async fn namespace(headers: HeaderMap) -> Result<Response> {
 }
 
 /// `/context.jsonld`: the prefixes of the dataset as a JSON-LD context.
-pub async fn context(State(state): State<SharedState>) -> Response {
-    let body = crate::dump::jsonld_context(state.dataset.base()).to_string();
+pub async fn context(State(state): State<SharedState>) -> Result<Response> {
+    let body = crate::dump::jsonld_context(state.dataset()?.base()).to_string();
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -223,7 +224,7 @@ pub async fn context(State(state): State<SharedState>) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
     );
-    response
+    Ok(response)
 }
 
 impl OntologyPage {

@@ -24,6 +24,7 @@ use crate::negotiate::negotiate;
 use crate::pages::{EntityView, Lang, entity_view};
 use crate::pictures::{Diagram, Timeline, neighbourhood, timeline};
 use crate::sparql::rdf_serializer;
+use crate::store::Dataset;
 use oxigraph::model::NamedNode;
 
 /// What `/id/` can redirect to, in tie-breaking order.
@@ -61,14 +62,22 @@ pub struct PageContext {
     pub chosen: bool,
     pub lang_query: String,
     pub validators: Validators,
+    /// The data this request is answered from, taken once at its start.
+    pub dataset: Dataset,
 }
 
 impl PageContext {
     /// `page` names the page among all pages (e.g. `class schema:Event`).
-    pub fn new(state: &SharedState, params: &PageParams, headers: &HeaderMap, page: &str) -> Self {
+    pub fn new(
+        state: &SharedState,
+        params: &PageParams,
+        headers: &HeaderMap,
+        page: &str,
+    ) -> Result<Self> {
         let (lang, chosen) = reader_language(params, headers);
+        let dataset = state.dataset()?;
         let validators = Validators::for_data(
-            &state.dataset.version(),
+            &dataset.version(),
             &format!("{page} {} {chosen}", lang.code()),
         );
         let lang_query = if chosen {
@@ -76,12 +85,13 @@ impl PageContext {
         } else {
             String::new()
         };
-        Self {
+        Ok(Self {
             lang,
             chosen,
             lang_query,
             validators,
-        }
+            dataset,
+        })
     }
 }
 
@@ -133,23 +143,23 @@ pub async fn page(
         lang,
         chosen,
         validators,
+        dataset,
         ..
-    } = PageContext::new(&state, &params, &headers, &format!("page {path}"));
+    } = PageContext::new(&state, &params, &headers, &format!("page {path}"))?;
     if !valid_entity_path(&path) {
         return Err(not_found(&path, &headers));
     }
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let iri = entity_iri(state.dataset.base(), &path);
-    let worker = state.clone();
+    let iri = entity_iri(dataset.base(), &path);
     let lang_query = if chosen {
         format!("?lang={}", lang.code())
     } else {
         String::new()
     };
     let view = tokio::task::spawn_blocking(move || -> Result<Option<PageParts>> {
-        let dataset = &worker.dataset;
+        let dataset = &dataset;
         let Some(description) = describe(dataset, &iri)? else {
             return Ok(None);
         };
@@ -241,19 +251,20 @@ pub async fn data(
     if !valid_entity_path(&path) {
         return Err(not_found(&path, &headers));
     }
+    let dataset = state.dataset()?;
     let validators = Validators::for_data(
-        &state.dataset.version(),
+        &dataset.version(),
         &format!("data {path} {}", format.extension()),
     );
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let base = state.dataset.base().clone();
+    let base = dataset.base().clone();
     let iri = entity_iri(&base, &path);
     let document = base.resolve(&format!("data/{path}.{}", format.extension()));
-    let worker = state.clone();
+    let subject = iri.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>> {
-        let Some(description) = describe(&worker.dataset, &iri)? else {
+        let Some(description) = describe(&dataset, &iri)? else {
             return Ok(None);
         };
         let mut serializer = rdf_serializer(format.rdf_format(), &base).for_writer(Vec::new());
@@ -283,7 +294,6 @@ pub async fn data(
             header_value(&format!("/data/{path}.{}", format.extension())),
         );
     }
-    let subject = entity_iri(state.dataset.base(), &path);
     h.insert(
         header::LINK,
         header_value(&link_header(&path, subject.as_str())),
@@ -328,10 +338,10 @@ async fn checked_entity(
     if !valid_entity_path(path) {
         return Err(not_found(path, headers));
     }
-    let iri = entity_iri(state.dataset.base(), path);
+    let iri = entity_iri(state.dataset()?.base(), path);
     let worker = state.clone();
     let probe = iri.clone();
-    let known = tokio::task::spawn_blocking(move || exists(&worker.dataset, &probe))
+    let known = tokio::task::spawn_blocking(move || exists(&worker.dataset()?, &probe))
         .await
         .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
     if known {

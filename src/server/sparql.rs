@@ -20,7 +20,6 @@ use axum::response::{Html, IntoResponse, Response};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{CancellationToken, QueryResults};
-use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -233,21 +232,7 @@ async fn answer_update(
     headers: HeaderMap,
     request: ProtocolRequest,
 ) -> Result<Response> {
-    let Some(expected) = state.settings.update_token.as_deref() else {
-        return Err(Error::Forbidden(
-            "this endpoint is read-only: SPARQL Update is enabled only when the server is started with --update-token".to_owned(),
-        ));
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
-        return Err(Error::Unauthorized(
-            "SPARQL Update needs the header `Authorization: Bearer <token>` with the server's update token".to_owned(),
-        ));
-    }
+    super::admin::authorize(&state, &headers, "SPARQL Update")?;
     let update = request.update.unwrap_or_default();
     let options = QueryOptions {
         default_graphs: iris(&request.using_graphs, "using-graph-uri")?,
@@ -261,16 +246,16 @@ async fn answer_update(
     }
     let worker_state = state.clone();
     tokio::task::spawn_blocking(move || {
-        let prepared = prepare_update(&update, worker_state.dataset.base(), &options)?;
+        let prepared = prepare_update(&update, worker_state.dataset()?.base(), &options)?;
         prepared
-            .on_store(worker_state.dataset.store())
+            .on_store(worker_state.dataset()?.store())
             .execute()
             .map_err(|e| Error::QueryEvaluation(e.to_string()))
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
     // Pages, documents and dumps of the old data must not be served as current.
-    state.dataset.touch();
+    state.dataset()?.touch();
     tracing::info!("update applied");
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -287,22 +272,24 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
             offered: DESCRIPTION_TYPES.to_vec(),
         }
     })?;
-    let endpoint = state.dataset.base().resolve("sparql");
+    let dataset = state.dataset()?;
+    let endpoint = dataset.base().resolve("sparql");
     let features = EndpointFeatures {
         update: state.settings.update_token.is_some(),
         federation: state.settings.allow_service,
     };
-    let counter = state.clone();
+    let counter = dataset.clone();
     let sizes = state
         .graph_sizes
-        .get(state.dataset.version(), move || {
-            GraphSizes::count(&counter.dataset)
-        })
+        .get(
+            dataset.version(),
+            &state.metrics,
+            "graph_sizes",
+            move || GraphSizes::count(&counter),
+        )
         .await?;
-    let worker_state = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let mut serializer =
-            rdf_serializer(format, worker_state.dataset.base()).for_writer(Vec::new());
+        let mut serializer = rdf_serializer(format, dataset.base()).for_writer(Vec::new());
         for triple in service_description(&endpoint, &sizes, features) {
             serializer.serialize_triple(&triple)?;
         }
@@ -381,13 +368,31 @@ async fn run_streaming(
 
     let worker_cancellation = cancellation.clone();
     let worker_limit = limit.clone();
+    let dataset = state.dataset()?;
+    // The worker thread logs in the request's span, so a slow query's log
+    // line carries the request id.
+    let span = tracing::Span::current();
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let worker_state = state.clone();
+    let clock = std::time::Instant::now();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let prepared = match prepare(&query, state.dataset.base(), &options, worker_cancellation) {
+        let _log = SlowQueryLog {
+            state: worker_state,
+            query: &query,
+            request_id,
+            started: clock,
+            span,
+        };
+        let prepared = match prepare(&query, dataset.base(), &options, worker_cancellation) {
             Ok(p) => p,
             Err(e) => return drop(head_tx.send(Err(e))),
         };
-        let results = match execute(&state.dataset, prepared) {
+        let results = match execute(&dataset, prepared) {
             Ok(r) => r,
             Err(e) => return drop(head_tx.send(Err(e))),
         };
@@ -405,7 +410,7 @@ async fn run_streaming(
         let outcome = write_results(
             results,
             result_format,
-            state.dataset.base(),
+            dataset.base(),
             &worker_limit,
             &mut writer,
         )
@@ -435,6 +440,7 @@ async fn run_streaming(
     let (media_type, truncated) = match tokio::time::timeout(remaining, head_rx).await {
         Ok(Ok(Ok(head))) => head,
         Ok(Ok(Err(Error::QueryEvaluation(_)))) if cancellation.is_cancelled() => {
+            state.metrics.query_timeouts.inc();
             return Err(Error::QueryTimeout(timeout));
         }
         Ok(Ok(Err(e))) => return Err(e),
@@ -445,6 +451,7 @@ async fn run_streaming(
         }
         Err(_) => {
             cancellation.cancel();
+            state.metrics.query_timeouts.inc();
             return Err(Error::QueryTimeout(timeout));
         }
     };
@@ -465,6 +472,44 @@ async fn run_streaming(
         }
     }
     Ok(response)
+}
+
+/// Logs the query when it is dropped (however the worker ends: results
+/// written, error, or stopped by the timeout) if it took at least the
+/// slow-query threshold.
+struct SlowQueryLog<'a> {
+    state: SharedState,
+    query: &'a str,
+    request_id: String,
+    started: std::time::Instant,
+    span: tracing::Span,
+}
+
+impl Drop for SlowQueryLog<'_> {
+    fn drop(&mut self) {
+        let Some(threshold) = self.state.settings.slow_query else {
+            return;
+        };
+        let elapsed = self.started.elapsed();
+        if elapsed < threshold {
+            return;
+        }
+        self.state.metrics.slow_queries.inc();
+        // Long queries are cut, so that one request cannot flood the log.
+        const SHOWN: usize = 2_000;
+        let mut text: String = self.query.chars().take(SHOWN).collect();
+        if text.len() < self.query.len() {
+            text.push_str(" [...]");
+        }
+        let _entered = self.span.enter();
+        tracing::warn!(
+            target: "dialogue_graph::slow_query",
+            seconds = elapsed.as_secs_f64(),
+            request_id = %self.request_id,
+            query = %text,
+            "slow SPARQL query"
+        );
+    }
 }
 
 fn content_type_header(media_type: &str) -> HeaderValue {

@@ -39,7 +39,8 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
     } else {
         TYPES[0]
     };
-    let validators = Validators::for_data(&state.dataset.version(), &format!("void {media_type}"));
+    let dataset = state.dataset()?;
+    let validators = Validators::for_data(&dataset.version(), &format!("void {media_type}"));
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
@@ -48,17 +49,17 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
         .files
         .iter()
         .map(|f| Distribution {
-            url: state.dataset.base().resolve(&format!("dumps/{}", f.name)),
+            url: dataset.base().resolve(&format!("dumps/{}", f.name)),
             media_type: f.media_type.to_owned(),
             bytes: f.bytes.len(),
             sha256: f.sha256.clone(),
         })
         .collect();
     let stats = state.stats().await?;
-    let worker = state.clone();
+    let worker = dataset.clone();
     let html = media_type == "text/html";
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let base = worker.dataset.base();
+        let base = worker.base();
         if html {
             let page = VoidPage {
                 triples: stats.triples,
@@ -89,7 +90,7 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
             .and_then(|s| s.with_prefix("dcat", "http://www.w3.org/ns/dcat#"))
             .map_err(|e| Error::BadRequest(e.to_string()))?
             .for_writer(Vec::new());
-        for triple in void_description(&worker.dataset, &stats, &distributions) {
+        for triple in void_description(&worker, &stats, &distributions) {
             serializer.serialize_triple(&triple)?;
         }
         Ok(serializer.finish()?)

@@ -79,39 +79,111 @@ pub fn normalise(text: &str) -> String {
 }
 
 /// A `dialogue-graph serve` process on a free loopback port, stopped on drop.
+/// Everything it writes to stderr is kept, for tests that read its logs.
 pub struct Server {
     child: std::process::Child,
     pub url: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
+    /// Starts a server and returns once it serves its data.
     pub fn start(extra_args: &[&str]) -> Server {
+        Self::spawn(extra_args, &[], " on http://")
+    }
+
+    /// Starts a server with extra environment variables.
+    pub fn start_with_env(extra_args: &[&str], env: &[(&str, &str)]) -> Server {
+        Self::spawn(extra_args, env, " on http://")
+    }
+
+    /// Starts a server and returns as soon as it listens, maybe still loading.
+    pub fn start_listening(extra_args: &[&str]) -> Server {
+        Self::spawn(extra_args, &[], "listening at ")
+    }
+
+    fn spawn(extra_args: &[&str], env: &[(&str, &str)], ready_line: &str) -> Server {
         use std::io::{BufRead, BufReader};
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dialogue-graph"))
             .current_dir(repo())
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra_args)
+            .envs(env.iter().copied())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
         let stderr = child.stderr.take().unwrap();
         let mut lines = BufReader::new(stderr).lines();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let url = loop {
             let line = lines
                 .next()
                 .expect("server exited before it was ready")
                 .unwrap();
-            if let Some(rest) = line.split(" on http://").nth(1) {
-                break format!("http://{}", rest.split('/').next().unwrap());
+            log.lock().unwrap().push(line.clone());
+            if let Some(rest) = line.split(ready_line).nth(1) {
+                let address = rest.trim_start_matches("http://");
+                let address = address.split(['/', ',', ' ']).next().unwrap();
+                break format!("http://{address}");
             }
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, url }
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                kept.lock().unwrap().push(line);
+            }
+        });
+        Server { child, url, log }
     }
 
     pub fn get(&self, path: &str) -> reqwest::blocking::RequestBuilder {
         reqwest::blocking::Client::new().get(format!("{}{}", self.url, path))
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::blocking::RequestBuilder {
+        reqwest::blocking::Client::new().post(format!("{}{}", self.url, path))
+    }
+
+    /// What the server has written to stderr so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal (`"TERM"`, `"HUP"`, `"KILL"`) with the system's `kill`.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([format!("-{name}"), self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the process to exit; `None` if it is still running after `limit`.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// The server's resident memory in KiB, from /proc.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap()
     }
 }
 
@@ -120,4 +192,20 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Copies `ontology/` and `data/` (without the source texts) into a fresh
+/// directory, for tests that change the data under a running server.
+pub fn copy_of_sources() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["ontology", "data"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.path().join(sub).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    dir
 }

@@ -34,6 +34,15 @@ impl BaseIri {
         if !(iri.starts_with("http://") || iri.starts_with("https://")) {
             return Err(invalid("it must start with http:// or https://"));
         }
+        let authority = iri
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split('/').next().unwrap_or_default());
+        // The host: after any `user@`, before any `:port`.
+        let host = authority.rsplit('@').next().unwrap_or_default();
+        if host.is_empty() || host.starts_with(':') {
+            // `http:///id/x` would not be the IRI `<id/x>` resolves to in the data.
+            return Err(invalid("it must name a host, as in http://example.org/"));
+        }
         if iri.contains(['?', '#']) {
             return Err(invalid("it must not contain a query (?) or a fragment (#)"));
         }
@@ -151,6 +160,10 @@ mod tests {
             "ftp://x/",
             "http://x/?a=b",
             "http://x/#f",
+            // Found by fuzzing: no host, so `http:///id/x`.
+            "http://",
+            "https:///path/",
+            "http://user@:80/",
         ] {
             assert!(BaseIri::parse(bad).is_err(), "{bad} was accepted");
         }

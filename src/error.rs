@@ -60,8 +60,15 @@ pub enum Error {
     #[error("SPARQL syntax error: {0}")]
     QuerySyntax(String),
 
-    #[error("the query is nested {depth} levels deep; at most {limit} levels are accepted")]
+    #[error(
+        "the query is nested {depth} levels deep; at most {limit} levels are accepted (every bracket counts, also in strings and comments)"
+    )]
     QueryTooDeep { depth: usize, limit: usize },
+
+    #[error(
+        "the query has {count} operators and braces (! / | ^ + - * & {{); at most {limit} are accepted"
+    )]
+    QueryTooLong { count: usize, limit: usize },
 
     #[error("query evaluation failed: {0}")]
     QueryEvaluation(String),
@@ -122,9 +129,10 @@ impl Error {
     /// The HTTP status that tells a client whose fault this is.
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::QuerySyntax(_) | Error::QueryTooDeep { .. } | Error::BadRequest(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Error::QuerySyntax(_)
+            | Error::QueryTooDeep { .. }
+            | Error::QueryTooLong { .. }
+            | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,

@@ -101,9 +101,10 @@ impl DocFormat {
     }
 }
 
-/// Checks the path after `/id/` (or `/page/`, `/data/`): lowercase slug
-/// segments only, so nothing odd (traversal, spaces, control characters)
-/// ever becomes an IRI.
+/// Checks the path after `/id/` (or `/page/`, `/data/`): segments of ASCII
+/// letters, digits and `- _ .` (not `.` or `..` alone), so nothing odd
+/// (traversal, spaces, control characters, percent-escapes) ever becomes an
+/// IRI. Case is kept: the data's IRIs are case-sensitive.
 pub fn valid_entity_path(path: &str) -> bool {
     !path.is_empty()
         && path.len() <= 512

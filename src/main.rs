@@ -31,6 +31,27 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    // The commands parse SPARQL: run them on a thread with the stack the
+    // parser's guard is measured for (`serve`'s runtime threads get it too).
+    let worker = std::thread::Builder::new()
+        .name("dialogue-graph".to_owned())
+        .stack_size(dialogue_graph::sparql::PARSER_STACK_BYTES)
+        .spawn(move || run(cli, &matches));
+    let outcome = match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) => return ExitCode::FAILURE, // the panic was printed
+        Err(e) => Err(dialogue_graph::Error::Io(e)),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, matches: &clap::ArgMatches) -> dialogue_graph::Result<()> {
     // `serve` and `config` also read the environment and a config file, and
     // need to know which options the command line set.
     let own = |name: &str| {
@@ -39,7 +60,7 @@ fn main() -> ExitCode {
             .cloned()
             .unwrap_or_default()
     };
-    let outcome = match cli.command {
+    match cli.command {
         Command::Serve(args) => commands::serve::run(args, &own("serve")),
         Command::Config(args) => commands::serve::print_config(args, &own("config")),
         Command::Completions { shell } => {
@@ -58,12 +79,5 @@ fn main() -> ExitCode {
         Command::Query(args) => commands::query::run(args),
         Command::Dump(args) => commands::dump::run(args),
         Command::Validate(args) => commands::validate::run(args),
-    };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
     }
 }

@@ -214,6 +214,31 @@ fn nested_and_exponential_queries_are_stopped() {
         .send()
         .unwrap();
     assert_eq!(response.status(), 400);
+    // Found by fuzzing: nesting hidden in `<<` or in what looks like an IRI,
+    // and chains so long the parser recurses through them.
+    for query in [
+        format!("ASK{{{}", "<".repeat(2_400)),
+        format!("ASK{{FILTER(1<{}>)}}", "(".repeat(1_000)),
+        format!("ASK {{ FILTER({}1) }}", "!".repeat(60_000)),
+        format!("ASK {{ {{}}{} }}", " UNION {}".repeat(60_000)),
+    ] {
+        let response = client()
+            .post(format!("{}/sparql", server.url))
+            .header("Content-Type", "application/sparql-query")
+            .body(query)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 400);
+    }
+    // A long but legal chain parses on the server's parser stack.
+    let long_path = format!("ASK {{ ?s <http://p>{} ?o }}", "/<http://p>".repeat(20_000));
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header("Content-Type", "application/sparql-query")
+        .body(long_path)
+        .send()
+        .unwrap();
+    assert!(response.status().as_u16() < 500, "{}", response.status());
     // Exponential work: stopped by the timeout with 503, within bounds.
     for query in [
         "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",

@@ -51,8 +51,11 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         ..Settings::default()
     };
     let examples = load_examples(&args.queries_dir)?;
+    // Queries are parsed on the runtime's threads: give them the stack the
+    // parser's guard is measured for.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(crate::sparql::PARSER_STACK_BYTES)
         .build()?;
     let shutdown_timeout = settings.shutdown_timeout;
     let served = runtime.block_on(async move {

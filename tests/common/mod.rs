@@ -78,6 +78,14 @@ pub fn normalise(text: &str) -> String {
         .join(" ")
 }
 
+/// The binary under test: this build's, or the one `DIALOGUE_GRAPH_BIN`
+/// names (a release build, for the load test's numbers).
+pub fn binary() -> std::path::PathBuf {
+    std::env::var_os("DIALOGUE_GRAPH_BIN")
+        .map(Into::into)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_dialogue-graph").into())
+}
+
 /// A `dialogue-graph serve` process on a free loopback port, stopped on drop.
 /// Everything it writes to stderr is kept, for tests that read its logs.
 pub struct Server {
@@ -104,7 +112,7 @@ impl Server {
 
     fn spawn(extra_args: &[&str], env: &[(&str, &str)], ready_line: &str) -> Server {
         use std::io::{BufRead, BufReader};
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dialogue-graph"))
+        let mut child = std::process::Command::new(binary())
             .current_dir(repo())
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra_args)

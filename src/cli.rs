@@ -31,6 +31,8 @@ pub enum Command {
     Dump(DumpArgs),
     /// Check the data against the SHACL shapes in ontology/shapes.ttl
     Validate(ValidateArgs),
+    /// Write a synthetic graph shaped like data/ (about 100 triples per event) as N-Triples, for benchmarks
+    Generate(GenerateArgs),
     /// Print the configuration `serve` would run with (same options), and where each value comes from
     Config(ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
@@ -124,6 +126,14 @@ pub struct ServeArgs {
         env = "DIALOGUE_GRAPH_SHUTDOWN_TIMEOUT"
     )]
     pub shutdown_timeout: f64,
+    /// Memory (MiB) for rendered entity pages and data documents, kept per data version; 0 turns the cache off
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 64,
+        env = "DIALOGUE_GRAPH_RESPONSE_CACHE_MB"
+    )]
+    pub response_cache_mb: u64,
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
     #[arg(long, env = "DIALOGUE_GRAPH_ALLOW_SERVICE")]
     pub allow_service: bool,
@@ -251,6 +261,19 @@ pub struct DumpArgs {
     pub base_iri: Option<String>,
     #[command(flatten)]
     pub sources: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many events (10,000 gives about a million triples)
+    #[arg(long, value_name = "N")]
+    pub events: usize,
+    /// Write to this file (gzipped if it ends in .gz) instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Base IRI of the generated IRIs
+    #[arg(long, value_name = "IRI", default_value = "http://127.0.0.1:8080/")]
+    pub base_iri: String,
 }
 
 #[derive(Debug, Args)]

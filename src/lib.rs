@@ -13,6 +13,7 @@ pub mod dump;
 pub mod dumps;
 pub mod error;
 pub mod examples;
+pub mod generate;
 pub mod linked_data;
 pub mod negotiate;
 pub mod pages;

@@ -138,8 +138,11 @@ pub struct Description {
     pub about: Vec<Triple>,
     /// Triples whose object is the entity (bounded by [`MAX_INCOMING`]).
     pub incoming: Vec<Triple>,
-    /// How many incoming triples were left out.
+    /// How many incoming triples come after this page's (on later pages).
     pub incoming_omitted: usize,
+    /// Which page of incoming links this is (1-based); each holds
+    /// [`MAX_INCOMING`], so a hub costs the same per request however big.
+    pub page: usize,
     /// Labels of every IRI mentioned above.
     pub labels: Vec<Triple>,
     /// The reified statements about the entity and the annotations quoting them.
@@ -233,6 +236,17 @@ pub fn exists(dataset: &Dataset, iri: &NamedNode) -> Result<bool> {
 
 /// Builds the description of `iri`, or `None` if the store knows nothing of it.
 pub fn describe(dataset: &Dataset, iri: &NamedNode) -> Result<Option<Description>> {
+    describe_page(dataset, iri, 1)
+}
+
+/// Like [`describe`], with the `page`-th slice of [`MAX_INCOMING`] incoming
+/// links (1-based). `None` also for a page past the last one.
+pub fn describe_page(
+    dataset: &Dataset,
+    iri: &NamedNode,
+    page: usize,
+) -> Result<Option<Description>> {
+    let page = page.max(1);
     if !exists(dataset, iri)? {
         return Ok(None);
     }
@@ -243,11 +257,14 @@ pub fn describe(dataset: &Dataset, iri: &NamedNode) -> Result<Option<Description
     };
     let mut description = Description {
         subject: Some(iri.clone()),
+        page,
         ..Description::default()
     };
     collector.closure(iri, &mut description.about)?;
 
-    // Incoming links, bounded for hubs.
+    // Incoming links, one page of them: hubs are paged, not cut.
+    let skip = (page - 1).saturating_mul(MAX_INCOMING);
+    let mut before = 0;
     for quad in store.quads_for_pattern(None, None, Some(iri.as_ref().into()), None) {
         let quad = quad?;
         if is_evidence_link(quad.predicate.as_ref()) {
@@ -257,12 +274,19 @@ pub fn describe(dataset: &Dataset, iri: &NamedNode) -> Result<Option<Description
         if collector.seen.contains(&triple) {
             continue;
         }
+        if before < skip {
+            before += 1;
+            continue;
+        }
         if description.incoming.len() >= MAX_INCOMING {
             description.incoming_omitted += 1;
             continue;
         }
         collector.seen.insert(triple.clone());
         description.incoming.push(triple);
+    }
+    if page > 1 && description.incoming.is_empty() {
+        return Ok(None); // past the last page
     }
 
     // Evidence: statements about the entity, and the annotations quoting them.

@@ -79,5 +79,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> dialogue_graph::Result<()> {
         Command::Query(args) => commands::query::run(args),
         Command::Dump(args) => commands::dump::run(args),
         Command::Validate(args) => commands::validate::run(args),
+        Command::Generate(args) => commands::generate::run(args),
     }
 }

@@ -209,6 +209,9 @@ pub struct EntityView {
     pub groups: Vec<Group>,
     pub incoming: Vec<Incoming>,
     pub incoming_omitted: usize,
+    /// Links to the previous and next pages of incoming links (hubs).
+    pub previous_page: Option<String>,
+    pub next_page: Option<String>,
     pub alternates: Vec<Alternate>,
     pub schema_jsonld: String,
     /// `?lang=xx` to keep on links when the reader chose a language.
@@ -665,6 +668,8 @@ pub fn entity_view(
         groups,
         incoming,
         incoming_omitted: description.incoming_omitted,
+        previous_page: None,
+        next_page: None,
         alternates,
         schema_jsonld: schema_jsonld(description, &subject, &labels),
         lang_query,

@@ -28,6 +28,7 @@ pub struct FileConfig {
     pub rate_burst: Option<u32>,
     pub slow_query: Option<f64>,
     pub shutdown_timeout: Option<f64>,
+    pub response_cache_mb: Option<u64>,
     pub allow_service: Option<bool>,
     pub update_token: Option<String>,
     pub queries_dir: Option<PathBuf>,
@@ -119,6 +120,12 @@ pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
         |v| v
     );
     layer!(
+        "response_cache_mb",
+        file.response_cache_mb,
+        args.response_cache_mb,
+        |v| v
+    );
+    layer!(
         "allow_service",
         file.allow_service,
         args.allow_service,
@@ -163,6 +170,7 @@ impl Resolved {
                 "shutdown_timeout",
                 Some(toml::Value::Float(a.shutdown_timeout).to_string()),
             ),
+            ("response_cache_mb", Some(a.response_cache_mb.to_string())),
             ("allow_service", Some(a.allow_service.to_string())),
             (
                 "update_token",

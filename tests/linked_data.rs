@@ -607,3 +607,114 @@ fn the_summary_is_a_sentence_of_the_page_in_the_readers_language() {
         "<blockquote class=\"summary\" lang=\"zh-Hans\">中国共产党与世界政党高层对话会由"
     ));
 }
+
+/// A hub with 1,200 incoming links: pages of 500, linked by rel=next/prev in
+/// the Link header, in the HTML and (as Hydra terms) in the RDF.
+#[test]
+fn hubs_are_paged_with_next_and_previous_links() {
+    let dir = common::copy_of_sources();
+    let mut hub = String::new();
+    for i in 0..1_200 {
+        hub.push_str(&format!(
+            "<id/thing/spoke-{i}> <http://schema.org/location> <id/place/beijing> .\n"
+        ));
+    }
+    std::fs::write(dir.path().join("data/hub.ttl"), hub).unwrap();
+    let data = dir.path().join("data");
+    let ontology = dir.path().join("ontology");
+    let server = Server::start(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--ontology-dir",
+        ontology.to_str().unwrap(),
+    ]);
+    // Distinct spokes linked from a page (the diagram links some twice).
+    let spokes = |body: &str| {
+        body.split("/page/thing/spoke-")
+            .skip(1)
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+
+    let first = get(&server, "/page/place/beijing", Some("text/html"));
+    let link = header(&first, "link");
+    assert!(
+        link.contains("</page/place/beijing?page=2>; rel=\"next\""),
+        "{link}"
+    );
+    assert!(!link.contains("rel=\"prev\""));
+    let body = first.text().unwrap();
+    assert_eq!(spokes(&body), 500);
+    assert!(body.contains("rel=\"next\" href=\"/page/place/beijing?page=2\""));
+
+    let third = get(
+        &server,
+        "/page/place/beijing?page=3&lang=zh",
+        Some("text/html"),
+    );
+    let link = header(&third, "link");
+    assert!(
+        link.contains("</page/place/beijing?lang=zh&page=2>; rel=\"prev\""),
+        "{link}"
+    );
+    assert!(!link.contains("rel=\"next\""));
+    // 1,200 spokes plus the real data's own links to Beijing.
+    let body = third.text().unwrap();
+    assert!((200..=210).contains(&spokes(&body)), "{}", spokes(&body));
+    assert!(body.contains("下一页") || body.contains("上一页"));
+
+    assert_eq!(
+        get(&server, "/page/place/beijing?page=4", Some("text/html")).status(),
+        StatusCode::NOT_FOUND
+    );
+    let turtle = get(&server, "/data/place/beijing.ttl?page=2", None)
+        .text()
+        .unwrap();
+    assert_eq!(turtle.matches("spoke-").count(), 500);
+    assert!(turtle.contains("hydra/core#next"));
+    assert!(turtle.contains("hydra/core#previous"));
+    // Every page together holds every spoke exactly once.
+    let mut seen = BTreeSet::new();
+    for page in 1..=3 {
+        let nt = get(
+            &server,
+            &format!("/data/place/beijing.nt?page={page}"),
+            None,
+        )
+        .text()
+        .unwrap();
+        for line in nt.lines().filter(|l| l.contains("spoke-")) {
+            assert!(seen.insert(line.to_owned()), "{line} twice");
+        }
+    }
+    assert_eq!(seen.len(), 1_200);
+}
+
+/// A rendered page is kept per data version: the second request is a cache
+/// hit with the same bytes, and /metrics counts it.
+#[test]
+fn rendered_pages_are_cached_per_data_version() {
+    let server = Server::start(&[]);
+    let first = get(&server, "/page/place/beijing", Some("text/html"));
+    let etag = header(&first, "etag");
+    let first = first.text().unwrap();
+    let second = get(&server, "/page/place/beijing", Some("text/html"));
+    assert_eq!(header(&second, "etag"), etag);
+    assert_eq!(second.text().unwrap(), first);
+    let metrics = get(&server, "/metrics", None).text().unwrap();
+    assert!(
+        metrics
+            .contains("dialogue_graph_cache_lookups_total{cache=\"responses\",result=\"hit\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .contains("dialogue_graph_cache_lookups_total{cache=\"responses\",result=\"miss\"} 1")
+    );
+}

@@ -860,3 +860,45 @@ fn updates_to_a_persistent_store_survive_a_restart() {
     assert!(has_note(&restarted), "the update was lost on restart");
     assert!(has_facts(&restarted));
 }
+
+/// The same query on the same data version is answered from the result
+/// cache with the same bytes; an update moves the version on, and the next
+/// answer sees the new data.
+#[test]
+fn repeated_queries_come_from_the_result_cache_until_the_data_changes() {
+    let token = "result-cache-test-token";
+    let server = Server::start(&["--update-token", token]);
+    let query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }";
+    let ask = || {
+        server
+            .get("/sparql")
+            .query(&[("query", query)])
+            .header("Accept", "text/csv")
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    let first = ask();
+    assert_eq!(ask(), first);
+    let metrics = server.get("/metrics").send().unwrap().text().unwrap();
+    assert!(
+        metrics
+            .contains("dialogue_graph_cache_lookups_total{cache=\"responses\",result=\"hit\"} 1"),
+        "{metrics}"
+    );
+    // Another format is another entry.
+    let json = get_json(&server, &[("query", query)]);
+    assert_eq!(count(&json), 1);
+    let update = client()
+        .post(sparql(&server))
+        .bearer_auth(token)
+        .form(&[("update", "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 1 } }")])
+        .send()
+        .unwrap();
+    assert!(update.status().is_success());
+    let after = ask();
+    assert_ne!(after, first);
+    let n = |csv: &str| csv.lines().nth(1).unwrap().trim().parse::<u64>().unwrap();
+    assert_eq!(n(&after), n(&first) + 1);
+}

@@ -1,6 +1,7 @@
 //! What each subcommand does, as thin functions over the library.
 
 pub mod dump;
+pub mod generate;
 pub mod load;
 pub mod query;
 pub mod serve;

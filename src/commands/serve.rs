@@ -48,6 +48,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         rate_limit: (args.rate_limit > 0).then_some((args.rate_limit, args.rate_burst)),
         slow_query: (args.slow_query > 0.0).then(|| Duration::from_secs_f64(args.slow_query)),
         shutdown_timeout: Duration::from_secs_f64(args.shutdown_timeout),
+        response_cache_bytes: args.response_cache_mb.saturating_mul(1 << 20),
         ..Settings::default()
     };
     let examples = load_examples(&args.queries_dir)?;

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod ontology;
 pub mod queries;
 pub mod resource;
+pub mod response_cache;
 pub mod sparql;
 pub mod void;
 
@@ -64,6 +65,8 @@ pub struct Settings {
     pub slow_query: Option<Duration>,
     /// How long a shutdown waits for requests in flight before exiting.
     pub shutdown_timeout: Duration,
+    /// Memory for rendered pages and data documents (0 turns it off).
+    pub response_cache_bytes: u64,
 }
 
 impl Default for Settings {
@@ -78,6 +81,7 @@ impl Default for Settings {
             rate_limit: None,
             slow_query: Some(Duration::from_secs(1)),
             shutdown_timeout: Duration::from_secs(10),
+            response_cache_bytes: 64 << 20,
         }
     }
 }
@@ -105,6 +109,8 @@ pub struct AppState {
     pub graph_sizes: cache::VersionCache<crate::description::GraphSizes>,
     /// Counters and histograms served at `/metrics`.
     pub metrics: metrics::Metrics,
+    /// Rendered pages and data documents of the current data version.
+    pub responses: response_cache::ResponseCache,
 }
 
 /// The files a reload builds a fresh in-memory store from.
@@ -138,6 +144,7 @@ impl AppState {
         reload_from: Option<ReloadSource>,
     ) -> Self {
         let query_slots = Arc::new(Semaphore::new(settings.concurrent_queries.max(1)));
+        let settings_cache_bytes = settings.response_cache_bytes;
         Self {
             current: RwLock::new(None),
             reload_from,
@@ -149,6 +156,7 @@ impl AppState {
             stats: Default::default(),
             graph_sizes: Default::default(),
             metrics: metrics::Metrics::default(),
+            responses: response_cache::ResponseCache::new(settings_cache_bytes),
         }
     }
 

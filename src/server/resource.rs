@@ -18,7 +18,7 @@ use super::SharedState;
 use super::http_cache::Validators;
 use crate::error::{Error, Result};
 use crate::linked_data::{
-    DocFormat, describe, document_metadata, entity_iri, exists, valid_entity_path,
+    Description, DocFormat, describe_page, document_metadata, entity_iri, exists, valid_entity_path,
 };
 use crate::negotiate::negotiate;
 use crate::pages::{EntityView, Lang, entity_view};
@@ -40,6 +40,42 @@ const ENTITY_TYPES: &[&str] = &[
 pub struct PageParams {
     pub lang: Option<String>,
     pub format: Option<String>,
+    /// Which page of a hub's incoming links (1-based).
+    pub page: Option<usize>,
+}
+
+impl PageParams {
+    fn page(&self) -> usize {
+        self.page.unwrap_or(1).max(1)
+    }
+}
+
+/// `?page=N` (and `lang`) for a link to another page of incoming links.
+fn page_query(page: usize, lang_query: &str) -> String {
+    match lang_query.strip_prefix('?') {
+        Some(lang) => format!("?{lang}&page={page}"),
+        None => format!("?page={page}"),
+    }
+}
+
+/// Link header entries to the previous and next pages.
+fn paging_links(base_path: &str, description: &Description, lang_query: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    if description.page > 1 {
+        let query = if description.page == 2 {
+            lang_query.to_owned()
+        } else {
+            page_query(description.page - 1, lang_query)
+        };
+        links.push(format!("<{base_path}{query}>; rel=\"prev\""));
+    }
+    if description.incoming_omitted > 0 {
+        links.push(format!(
+            "<{base_path}{}>; rel=\"next\"",
+            page_query(description.page + 1, lang_query)
+        ));
+    }
+    links
 }
 
 /// The reader's language: `?lang=` if given (and kept on links), else Accept-Language.
@@ -145,12 +181,26 @@ pub async fn page(
         validators,
         dataset,
         ..
-    } = PageContext::new(&state, &params, &headers, &format!("page {path}"))?;
+    } = PageContext::new(
+        &state,
+        &params,
+        &headers,
+        &format!("page {path} {}", params.page()),
+    )?;
     if !valid_entity_path(&path) {
         return Err(not_found(&path, &headers));
     }
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
+    }
+    let page = params.page();
+    let cache_key = format!(
+        "{} page {path} {page} {} {chosen}",
+        dataset.version().tag,
+        lang.code()
+    );
+    if let Some(cached) = state.responses.get(&cache_key, &state.metrics) {
+        return Ok(cached);
     }
     let iri = entity_iri(dataset.base(), &path);
     let lang_query = if chosen {
@@ -158,14 +208,24 @@ pub async fn page(
     } else {
         String::new()
     };
+    let here = format!("/page/{path}");
     let view = tokio::task::spawn_blocking(move || -> Result<Option<PageParts>> {
         let dataset = &dataset;
-        let Some(description) = describe(dataset, &iri)? else {
+        let Some(description) = describe_page(dataset, &iri, page)? else {
             return Ok(None);
         };
-        let Some(view) = entity_view(&description, dataset.base(), lang, chosen) else {
+        let Some(mut view) = entity_view(&description, dataset.base(), lang, chosen) else {
             return Ok(None);
         };
+        let paging = paging_links(&here, &description, &lang_query);
+        for link in &paging {
+            let href = link[1..link.find('>').unwrap_or(1)].to_owned();
+            if link.ends_with("rel=\"prev\"") {
+                view.previous_page = Some(href);
+            } else {
+                view.next_page = Some(href);
+            }
+        }
         let diagram = neighbourhood(&description, dataset.base(), lang, &lang_query);
         // An event's page shows the timeline of all events, to see where it stands.
         let event = NamedNode::new_unchecked("http://schema.org/Event");
@@ -179,11 +239,11 @@ pub async fn page(
         } else {
             None
         };
-        Ok(Some((view, diagram, timeline)))
+        Ok(Some((view, diagram, timeline, paging)))
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-    let Some((view, diagram, timeline)) = view else {
+    let Some((view, diagram, timeline, paging)) = view else {
         return Err(not_found(&path, &headers));
     };
     let html = EntityPage {
@@ -200,13 +260,16 @@ pub async fn page(
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(lang.html()),
     );
-    h.insert(header::LINK, header_value(&link_header(&path, &view.iri)));
+    let mut links = vec![link_header(&path, &view.iri)];
+    links.extend(paging);
+    h.insert(header::LINK, header_value(&links.join(", ")));
     validators.apply(&mut response);
-    Ok(response)
+    Ok(state.responses.put(cache_key, response).await)
 }
 
-/// An entity page's view, neighbourhood diagram and (for events) timeline.
-type PageParts = (EntityView, Option<Diagram>, Option<Timeline>);
+/// An entity page's view, neighbourhood diagram, (for events) timeline, and
+/// Link header entries to the other pages of its incoming links.
+type PageParts = (EntityView, Option<Diagram>, Option<Timeline>, Vec<String>);
 
 #[derive(Template)]
 #[template(path = "entity.html")]
@@ -252,33 +315,60 @@ pub async fn data(
         return Err(not_found(&path, &headers));
     }
     let dataset = state.dataset()?;
+    let page = params.page();
     let validators = Validators::for_data(
         &dataset.version(),
-        &format!("data {path} {}", format.extension()),
+        &format!("data {path} {} {page}", format.extension()),
     );
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
+    let cache_key = format!(
+        "{} data {path} {} {page} {}",
+        dataset.version().tag,
+        format.extension(),
+        suffix.is_some()
+    );
+    if let Some(cached) = state.responses.get(&cache_key, &state.metrics) {
+        return Ok(cached);
+    }
     let base = dataset.base().clone();
     let iri = entity_iri(&base, &path);
-    let document = base.resolve(&format!("data/{path}.{}", format.extension()));
+    let document_path = format!("/data/{path}.{}", format.extension());
+    let document = match page {
+        1 => base.resolve(&document_path[1..]),
+        n => base.resolve(&format!("{}?page={n}", &document_path[1..])),
+    };
     let subject = iri.clone();
-    let body = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>> {
-        let Some(description) = describe(&dataset, &iri)? else {
+    let body = tokio::task::spawn_blocking(move || -> Result<Option<(Vec<u8>, Vec<String>)>> {
+        let Some(description) = describe_page(&dataset, &iri, page)? else {
             return Ok(None);
         };
+        let paging = paging_links(&document_path, &description, "");
+        let mut metadata = document_metadata(&base, &document, &iri);
+        // Hydra's paging terms, so RDF clients can follow a hub's pages too.
+        for link in &paging {
+            let href = &link[1..link.find('>').unwrap_or(1)];
+            let term = if link.ends_with("rel=\"prev\"") {
+                "previous"
+            } else {
+                "next"
+            };
+            metadata.push(oxigraph::model::Triple::new(
+                NamedNode::new_unchecked(document.clone()),
+                NamedNode::new_unchecked(format!("http://www.w3.org/ns/hydra/core#{term}")),
+                NamedNode::new_unchecked(base.resolve(&href[1..])),
+            ));
+        }
         let mut serializer = rdf_serializer(format.rdf_format(), &base).for_writer(Vec::new());
-        for triple in document_metadata(&base, &document, &iri)
-            .iter()
-            .chain(description.all_triples())
-        {
+        for triple in metadata.iter().chain(description.all_triples()) {
             serializer.serialize_triple(triple)?;
         }
-        Ok(Some(serializer.finish()?))
+        Ok(Some((serializer.finish()?, paging)))
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-    let Some(body) = body else {
+    let Some((body, paging)) = body else {
         return Err(not_found(&path, &headers));
     };
     let mut response = body.into_response();
@@ -294,12 +384,11 @@ pub async fn data(
             header_value(&format!("/data/{path}.{}", format.extension())),
         );
     }
-    h.insert(
-        header::LINK,
-        header_value(&link_header(&path, subject.as_str())),
-    );
+    let mut links = vec![link_header(&path, subject.as_str())];
+    links.extend(paging);
+    h.insert(header::LINK, header_value(&links.join(", ")));
     validators.apply(&mut response);
-    Ok(response)
+    Ok(state.responses.put(cache_key, response).await)
 }
 
 /// `Link` header of an entity's resources: its page and documents, and itself.

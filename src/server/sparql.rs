@@ -223,7 +223,65 @@ async fn answer_query(
         named_graphs: iris(&request.named_graphs, "named-graph-uri")?,
         allow_service: state.settings.allow_service,
     };
-    run_streaming(state, headers, query, options, request.format).await
+    // The same query on the same data version, asking for the same format,
+    // gets the same bytes: answer it from the cache when it was small enough
+    // to keep. Not with SERVICE allowed, whose answers come from elsewhere.
+    let cache_key = (!options.allow_service).then(|| {
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        format!(
+            "sparql\n{}\n{query}\n{:?}\n{:?}\n{:?}\n{accept}",
+            state.dataset().map(|d| d.version().tag).unwrap_or_default(),
+            request.default_graphs,
+            request.named_graphs,
+            request.format,
+        )
+    });
+    if let Some(key) = &cache_key {
+        if let Some(cached) = state.responses.get(key, &state.metrics) {
+            return Ok(cached);
+        }
+    }
+    let response = run_streaming(state.clone(), headers, query, options, request.format).await?;
+    Ok(match cache_key {
+        Some(key) => keep_result(state, key, response),
+        None => response,
+    })
+}
+
+/// Passes a streamed result through to the client, keeping a copy; if it
+/// ends well and is small, the copy goes into the response cache.
+fn keep_result(state: SharedState, key: String, response: Response) -> Response {
+    use tokio_stream::StreamExt as _;
+    const KEEP_AT_MOST: usize = 1 << 20;
+    let (parts, body) = response.into_parts();
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
+    let status = parts.status;
+    let headers = parts.headers.clone();
+    tokio::spawn(async move {
+        let mut stream = body.into_data_stream();
+        let mut copy: Option<Vec<u8>> = Some(Vec::new());
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(io::Error::other);
+            match (&chunk, copy.as_mut()) {
+                (Ok(bytes), Some(buffer)) if buffer.len() + bytes.len() <= KEEP_AT_MOST => {
+                    buffer.extend_from_slice(bytes);
+                }
+                _ => copy = None, // too big, or broken: do not keep
+            }
+            if tx.send(chunk).await.is_err() {
+                return; // the client went away: keep nothing
+            }
+        }
+        if let Some(buffer) = copy {
+            state
+                .responses
+                .store(key, status, headers, Bytes::from(buffer));
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(ReceiverStream::new(rx)))
 }
 
 /// Checks the bearer token in constant time, then runs the update.

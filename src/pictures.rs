@@ -264,8 +264,17 @@ fn day_range(value: &str) -> Option<(Date, Date)> {
     Some((first, last))
 }
 
-/// The events of the graph with a start or end date, placed on a time axis.
-pub fn timeline(dataset: &Dataset, lang: Lang, lang_query: &str) -> Result<Option<Timeline>> {
+/// At most this many events are drawn on one timeline: a graph of thousands
+/// of events shows the ones around the page's own event (or the latest).
+pub const MAX_TIMELINE_EVENTS: usize = 12;
+
+/// Every event with a start or end date, sorted by start: the event, its
+/// first and last day, and whether its date is inferred. Built once per data
+/// version (it reads every event), then sliced for each timeline.
+#[derive(Debug, Default)]
+pub struct DatedEvents(pub Vec<(NamedNode, Date, Date, bool)>);
+
+pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
     let query = "SELECT ?event ?start ?end (BOUND(?inferred) AS ?isInferred) WHERE {
         ?event a schema:Event .
         OPTIONAL { ?event schema:startDate ?start }
@@ -273,8 +282,8 @@ pub fn timeline(dataset: &Dataset, lang: Lang, lang_query: &str) -> Result<Optio
         FILTER(BOUND(?start) || BOUND(?end))
         OPTIONAL { ?inferred rdf:subject ?event ; dg:basis dg:Inference }
     }";
-    let base = dataset.base();
     let mut found: Vec<(NamedNode, Date, Date, bool)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     if let QueryResults::Solutions(solutions) = crate::sparql::run(dataset, query)? {
         for solution in solutions {
             let solution = solution.map_err(crate::sparql::evaluation_error)?;
@@ -293,16 +302,39 @@ pub fn timeline(dataset: &Dataset, lang: Lang, lang_query: &str) -> Result<Optio
                 continue;
             };
             let inferred = text("isInferred").is_some_and(|b| b == "true");
-            if !found.iter().any(|(e, ..)| e == event) {
+            if seen.insert(event.clone()) {
                 found.push((event.clone(), first, last, inferred));
             }
         }
     }
+    // Dates with a time zone are only partly ordered; ours have none.
+    found.sort_by(|a, b| {
+        a.1.partial_cmp(&b.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.0.as_str().cmp(b.0.as_str()))
+    });
+    Ok(DatedEvents(found))
+}
+
+/// The events around `focus` (or the latest ones), placed on a time axis.
+pub fn timeline(
+    dataset: &Dataset,
+    all: &DatedEvents,
+    focus: Option<&NamedNode>,
+    lang: Lang,
+    lang_query: &str,
+) -> Result<Option<Timeline>> {
+    let base = dataset.base();
+    let count = all.0.len();
+    let window = MAX_TIMELINE_EVENTS.min(count);
+    let start = match focus.and_then(|f| all.0.iter().position(|(e, ..)| e == f)) {
+        Some(i) => i.saturating_sub(window / 2).min(count - window),
+        None => count - window,
+    };
+    let found: Vec<(NamedNode, Date, Date, bool)> = all.0[start..start + window].to_vec();
     if found.is_empty() {
         return Ok(None);
     }
-    // Dates with a time zone are only partly ordered; ours have none.
-    found.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
     let min = found[0].1;
     let max = found
         .iter()
@@ -317,13 +349,20 @@ pub fn timeline(dataset: &Dataset, lang: Lang, lang_query: &str) -> Result<Optio
     let span = days(axis_end) + 1.0;
     let (width, left, right) = (960.0, 20.0, 20.0);
     let x = |d: Date| left + days(d) / span * (width - left - right);
+    // Month ticks over up to three years, else one per year.
+    let months = (axis_end.year() - axis_start.year()) * 12 + i64::from(axis_end.month())
+        - i64::from(axis_start.month());
     let mut ticks = Vec::new();
     let (mut y, mut m) = (axis_start.year(), axis_start.month());
     while let Ok(first) = Date::from_str(&format!("{y:04}-{m:02}-01")) {
         if first > axis_end {
             break;
         }
-        ticks.push((x(first), format!("{y:04}-{m:02}")));
+        if months <= 36 {
+            ticks.push((x(first), format!("{y:04}-{m:02}")));
+        } else if m == 1 || ticks.is_empty() {
+            ticks.push((x(first), format!("{y:04}")));
+        }
         (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     }
     let mut events = Vec::new();

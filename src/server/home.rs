@@ -67,7 +67,8 @@ pub async fn get(
             });
         }
     }
-    let timeline = timeline(dataset, lang, &lang_query)?;
+    let events = state.dated_events(dataset).await?;
+    let timeline = timeline(dataset, &events, None, lang, &lang_query)?;
     let html = HomePage {
         timeline,
         lang,

@@ -107,6 +107,8 @@ pub struct AppState {
     pub stats: cache::VersionCache<crate::description::DatasetStats>,
     /// Triples per named graph (service description).
     pub graph_sizes: cache::VersionCache<crate::description::GraphSizes>,
+    /// Every dated event, sorted (the timelines on the home and event pages).
+    pub dated_events: cache::VersionCache<crate::pictures::DatedEvents>,
     /// Counters and histograms served at `/metrics`.
     pub metrics: metrics::Metrics,
     /// Rendered pages and data documents of the current data version.
@@ -155,6 +157,7 @@ impl AppState {
             dumps: Default::default(),
             stats: Default::default(),
             graph_sizes: Default::default(),
+            dated_events: Default::default(),
             metrics: metrics::Metrics::default(),
             responses: response_cache::ResponseCache::new(settings_cache_bytes),
         }
@@ -208,6 +211,22 @@ impl AppState {
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
+    /// Every dated event of the data now served, for timelines.
+    pub async fn dated_events(
+        self: &Arc<Self>,
+        dataset: &Dataset,
+    ) -> Result<Arc<crate::pictures::DatedEvents>> {
+        let worker = dataset.clone();
+        self.dated_events
+            .get(
+                dataset.version(),
+                &self.metrics,
+                "dated_events",
+                move || crate::pictures::dated_events(&worker),
+            )
+            .await
+    }
+
     /// The dataset's counts for the data now served.
     pub async fn stats(self: &Arc<Self>) -> Result<Arc<crate::description::DatasetStats>> {
         let dataset = self.dataset()?;

@@ -209,6 +209,7 @@ pub async fn page(
         String::new()
     };
     let here = format!("/page/{path}");
+    let events = state.dated_events(&dataset).await?;
     let view = tokio::task::spawn_blocking(move || -> Result<Option<PageParts>> {
         let dataset = &dataset;
         let Some(description) = describe_page(dataset, &iri, page)? else {
@@ -227,7 +228,7 @@ pub async fn page(
             }
         }
         let diagram = neighbourhood(&description, dataset.base(), lang, &lang_query);
-        // An event's page shows the timeline of all events, to see where it stands.
+        // An event's page shows the timeline of the events around it.
         let event = NamedNode::new_unchecked("http://schema.org/Event");
         let is_event = description.about.iter().any(|t| {
             t.predicate == oxigraph::model::vocab::rdf::TYPE
@@ -235,7 +236,7 @@ pub async fn page(
                 && t.subject == iri.clone().into()
         });
         let timeline = if is_event {
-            timeline(dataset, lang, &lang_query)?
+            timeline(dataset, &events, Some(&iri), lang, &lang_query)?
         } else {
             None
         };

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::process::{Command, Output};
-
 use common::repo;
 use sophia::api::prelude::*;
 use sophia::api::source::QuadSource;
@@ -12,23 +10,7 @@ use sophia::inmem::dataset::FastDataset;
 use sophia::inmem::graph::FastGraph;
 use sophia::isomorphism::isomorphic_graphs;
 
-fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dialogue-graph"));
-    command.current_dir(repo());
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{run, stderr, stdout};
 
 /// A copy of data/ with one extra file, for breaking things.
 fn data_with(name: &str, content: &str) -> tempfile::TempDir {
@@ -311,16 +293,7 @@ mod persistent {
     use std::path::Path;
 
     fn count(store: &Path) -> usize {
-        let out = run(&[
-            "query",
-            "--store",
-            store.to_str().unwrap(),
-            "--format",
-            "csv",
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out).lines().nth(1).unwrap().trim().parse().unwrap()
+        common::store_triples(store) as usize
     }
 
     #[test]

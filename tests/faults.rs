@@ -7,42 +7,17 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Server, repo};
+use common::{Server, run, stderr};
 
 fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dialogue-graph"));
-    command.current_dir(repo());
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::command()
 }
 
 fn count(store: &Path) -> u64 {
-    let out = run(&[
-        "query",
-        "--store",
-        store.to_str().unwrap(),
-        "--format",
-        "csv",
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .nth(1)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
+    common::store_triples(store)
 }
 
 /// An N-Triples file of `n` distinct triples.

@@ -217,3 +217,37 @@ pub fn copy_of_sources() -> tempfile::TempDir {
     }
     dir
 }
+
+/// The `dialogue-graph` command, run from the repository root.
+pub fn command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dialogue-graph"));
+    command.current_dir(repo());
+    command
+}
+
+/// Runs `dialogue-graph ARGS` to the end.
+pub fn run(args: &[&str]) -> std::process::Output {
+    command().args(args).output().unwrap()
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The number of triples in a persistent store, by `dialogue-graph query`.
+pub fn store_triples(store: &std::path::Path) -> u64 {
+    let out = run(&[
+        "query",
+        "--store",
+        store.to_str().unwrap(),
+        "--format",
+        "csv",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).lines().nth(1).unwrap().trim().parse().unwrap()
+}

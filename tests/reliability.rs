@@ -33,6 +33,26 @@ fn count(server: &Server, query: &str) -> u64 {
     body.lines().nth(1).unwrap().trim().parse().unwrap()
 }
 
+/// Starts a query that takes a few seconds (a cross product of the whole
+/// graph with itself, whose count is n²) and returns its status and body.
+fn cross_product_in_background(
+    server: &Server,
+) -> std::thread::JoinHandle<reqwest::Result<(u16, String)>> {
+    let url = server.url.clone();
+    std::thread::spawn(move || {
+        reqwest::blocking::Client::new()
+            .get(format!("{url}/sparql"))
+            .query(&[(
+                "query",
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?a ?b ?c } }",
+            )])
+            .header("Accept", "text/csv")
+            .timeout(Duration::from_secs(60))
+            .send()
+            .map(|r| (r.status().as_u16(), r.text().unwrap_or_default()))
+    })
+}
+
 fn reload(server: &Server) -> reqwest::blocking::Response {
     server
         .post("/admin/reload")
@@ -111,46 +131,22 @@ fn a_query_running_during_a_reload_finishes_on_the_old_data() {
     let server = serve_copy(&dir, &["--query-timeout", "60", "--max-rows", "0"]);
     let before = triples(&server);
     // A cross product that takes a while: its count is n² of the data it saw.
-    let url = server.url.clone();
-    let slow = std::thread::spawn(move || {
-        let body = reqwest::blocking::Client::new()
-            .get(format!("{url}/sparql"))
-            .query(&[(
-                "query",
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?a ?b ?c } }",
-            )])
-            .header("Accept", "text/csv")
-            .timeout(Duration::from_secs(60))
-            .send()
-            .unwrap()
-            .text()
-            .unwrap();
-        body.lines().nth(1).unwrap().trim().parse::<u64>().unwrap()
-    });
+    let slow = cross_product_in_background(&server);
     std::thread::sleep(Duration::from_millis(200));
     std::fs::remove_file(dir.path().join("data/editorial.ttl")).unwrap();
     assert_eq!(reload(&server).status(), 200);
     let after = triples(&server);
     assert!(after < before);
-    assert_eq!(slow.join().unwrap(), before * before);
+    let (code, body) = slow.join().unwrap().unwrap();
+    assert_eq!(code, 200);
+    let n: u64 = body.lines().nth(1).unwrap().trim().parse().unwrap();
+    assert_eq!(n, before * before);
 }
 
 #[test]
 fn sigterm_finishes_requests_in_flight_and_exits() {
     let mut server = Server::start(&["--query-timeout", "60", "--max-rows", "0"]);
-    let url = server.url.clone();
-    let in_flight = std::thread::spawn(move || {
-        reqwest::blocking::Client::new()
-            .get(format!("{url}/sparql"))
-            .query(&[(
-                "query",
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?a ?b ?c } }",
-            )])
-            .header("Accept", "text/csv")
-            .timeout(Duration::from_secs(60))
-            .send()
-            .map(|r| (r.status().as_u16(), r.text().unwrap_or_default()))
-    });
+    let in_flight = cross_product_in_background(&server);
     std::thread::sleep(Duration::from_millis(200));
     server.signal("TERM");
     let status = server

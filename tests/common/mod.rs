@@ -11,8 +11,13 @@ use oxigraph::sparql::QueryResults;
 
 pub const BASE: &str = "http://127.0.0.1:8080/";
 
+/// The repository root. Read when the test runs (cargo sets it), not baked
+/// in at compile time: a target directory shared between clones at different
+/// paths may reuse a test binary built in another clone.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 pub fn sources() -> Sources {

@@ -58,24 +58,35 @@ fn page_query(page: usize, lang_query: &str) -> String {
     }
 }
 
-/// Link header entries to the previous and next pages.
-fn paging_links(base_path: &str, description: &Description, lang_query: &str) -> Vec<String> {
-    let mut links = Vec::new();
-    if description.page > 1 {
-        let query = if description.page == 2 {
-            lang_query.to_owned()
-        } else {
-            page_query(description.page - 1, lang_query)
-        };
-        links.push(format!("<{base_path}{query}>; rel=\"prev\""));
+/// Where the previous and next pages of a hub's incoming links are: paths
+/// under this server, with the page's query string.
+#[derive(Default)]
+struct Paging {
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Paging {
+    fn of(base_path: &str, description: &Description, lang_query: &str) -> Self {
+        let previous = (description.page > 1).then(|| match description.page {
+            2 => format!("{base_path}{lang_query}"),
+            n => format!("{base_path}{}", page_query(n - 1, lang_query)),
+        });
+        let next = (description.incoming_omitted > 0).then(|| {
+            format!(
+                "{base_path}{}",
+                page_query(description.page + 1, lang_query)
+            )
+        });
+        Self { previous, next }
     }
-    if description.incoming_omitted > 0 {
-        links.push(format!(
-            "<{base_path}{}>; rel=\"next\"",
-            page_query(description.page + 1, lang_query)
-        ));
+
+    /// `Link` header entries: `rel="prev"` and `rel="next"`.
+    fn link_entries(&self) -> Vec<String> {
+        let prev = self.previous.iter().map(|p| format!("<{p}>; rel=\"prev\""));
+        let next = self.next.iter().map(|n| format!("<{n}>; rel=\"next\""));
+        prev.chain(next).collect()
     }
-    links
 }
 
 /// The reader's language: `?lang=` if given (and kept on links), else Accept-Language.
@@ -218,15 +229,9 @@ pub async fn page(
         let Some(mut view) = entity_view(&description, dataset.base(), lang, chosen) else {
             return Ok(None);
         };
-        let paging = paging_links(&here, &description, &lang_query);
-        for link in &paging {
-            let href = link[1..link.find('>').unwrap_or(1)].to_owned();
-            if link.ends_with("rel=\"prev\"") {
-                view.previous_page = Some(href);
-            } else {
-                view.next_page = Some(href);
-            }
-        }
+        let paging = Paging::of(&here, &description, &lang_query);
+        view.previous_page = paging.previous.clone();
+        view.next_page = paging.next.clone();
         let diagram = neighbourhood(&description, dataset.base(), lang, &lang_query);
         // An event's page shows the timeline of the events around it.
         let event = NamedNode::new_unchecked("http://schema.org/Event");
@@ -262,15 +267,15 @@ pub async fn page(
         HeaderValue::from_static(lang.html()),
     );
     let mut links = vec![link_header(&path, &view.iri)];
-    links.extend(paging);
+    links.extend(paging.link_entries());
     h.insert(header::LINK, header_value(&links.join(", ")));
     validators.apply(&mut response);
     Ok(state.responses.put(cache_key, response).await)
 }
 
 /// An entity page's view, neighbourhood diagram, (for events) timeline, and
-/// Link header entries to the other pages of its incoming links.
-type PageParts = (EntityView, Option<Diagram>, Option<Timeline>, Vec<String>);
+/// the other pages of its incoming links.
+type PageParts = (EntityView, Option<Diagram>, Option<Timeline>, Paging);
 
 #[derive(Template)]
 #[template(path = "entity.html")]
@@ -341,25 +346,21 @@ pub async fn data(
         n => base.resolve(&format!("{}?page={n}", &document_path[1..])),
     };
     let subject = iri.clone();
-    let body = tokio::task::spawn_blocking(move || -> Result<Option<(Vec<u8>, Vec<String>)>> {
+    let body = tokio::task::spawn_blocking(move || -> Result<Option<(Vec<u8>, Paging)>> {
         let Some(description) = describe_page(&dataset, &iri, page)? else {
             return Ok(None);
         };
-        let paging = paging_links(&document_path, &description, "");
+        let paging = Paging::of(&document_path, &description, "");
         let mut metadata = document_metadata(&base, &document, &iri);
         // Hydra's paging terms, so RDF clients can follow a hub's pages too.
-        for link in &paging {
-            let href = &link[1..link.find('>').unwrap_or(1)];
-            let term = if link.ends_with("rel=\"prev\"") {
-                "previous"
-            } else {
-                "next"
-            };
-            metadata.push(oxigraph::model::Triple::new(
-                NamedNode::new_unchecked(document.clone()),
-                NamedNode::new_unchecked(format!("http://www.w3.org/ns/hydra/core#{term}")),
-                NamedNode::new_unchecked(base.resolve(&href[1..])),
-            ));
+        for (term, path) in [("previous", &paging.previous), ("next", &paging.next)] {
+            if let Some(path) = path {
+                metadata.push(oxigraph::model::Triple::new(
+                    NamedNode::new_unchecked(document.clone()),
+                    NamedNode::new_unchecked(format!("http://www.w3.org/ns/hydra/core#{term}")),
+                    NamedNode::new_unchecked(base.resolve(path.trim_start_matches('/'))),
+                ));
+            }
         }
         let mut serializer = rdf_serializer(format.rdf_format(), &base).for_writer(Vec::new());
         for triple in metadata.iter().chain(description.all_triples()) {
@@ -386,7 +387,7 @@ pub async fn data(
         );
     }
     let mut links = vec![link_header(&path, subject.as_str())];
-    links.extend(paging);
+    links.extend(paging.link_entries());
     h.insert(header::LINK, header_value(&links.join(", ")));
     validators.apply(&mut response);
     Ok(state.responses.put(cache_key, response).await)

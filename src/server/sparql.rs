@@ -31,6 +31,7 @@ use crate::sparql::{
     GRAPH_MEDIA_TYPES, QueryOptions, RESULTS_MEDIA_TYPES, ResultFormat, RowLimit, execute, prepare,
     prepare_update, rdf_serializer, write_results,
 };
+use crate::store::Dataset;
 
 /// Response header: the row cap in force for this result.
 pub const RESULT_LIMIT: &str = "sparql-result-limit";
@@ -223,6 +224,9 @@ async fn answer_query(
         named_graphs: iris(&request.named_graphs, "named-graph-uri")?,
         allow_service: state.settings.allow_service,
     };
+    // The data this query runs on, taken once: its version names the cache
+    // entry the result may be kept under.
+    let dataset = state.dataset()?;
     // The same query on the same data version, asking for the same format,
     // gets the same bytes: answer it from the cache when it was small enough
     // to keep. Not with SERVICE allowed, whose answers come from elsewhere.
@@ -233,7 +237,7 @@ async fn answer_query(
             .unwrap_or_default();
         format!(
             "sparql\n{}\n{query}\n{:?}\n{:?}\n{:?}\n{accept}",
-            state.dataset().map(|d| d.version().tag).unwrap_or_default(),
+            dataset.version().tag,
             request.default_graphs,
             request.named_graphs,
             request.format,
@@ -244,7 +248,15 @@ async fn answer_query(
             return Ok(cached);
         }
     }
-    let response = run_streaming(state.clone(), headers, query, options, request.format).await?;
+    let response = run_streaming(
+        state.clone(),
+        dataset,
+        headers,
+        query,
+        options,
+        request.format,
+    )
+    .await?;
     Ok(match cache_key {
         Some(key) => keep_result(state, key, response),
         None => response,
@@ -302,18 +314,20 @@ async fn answer_update(
             "an update takes using-graph-uri / using-named-graph-uri, not default-graph-uri / named-graph-uri".to_owned(),
         ));
     }
-    let worker_state = state.clone();
+    // One snapshot: the store the update changes is the one marked changed.
+    let dataset = state.dataset()?;
+    let worker = dataset.clone();
     tokio::task::spawn_blocking(move || {
-        let prepared = prepare_update(&update, worker_state.dataset()?.base(), &options)?;
+        let prepared = prepare_update(&update, worker.base(), &options)?;
         prepared
-            .on_store(worker_state.dataset()?.store())
+            .on_store(worker.store())
             .execute()
             .map_err(|e| Error::QueryEvaluation(e.to_string()))
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
     // Pages, documents and dumps of the old data must not be served as current.
-    state.dataset()?.touch();
+    dataset.touch();
     tracing::info!("update applied");
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -405,6 +419,7 @@ type Head = Result<(&'static str, bool)>;
 /// status, and a cut result is announced in a header.
 async fn run_streaming(
     state: SharedState,
+    dataset: Dataset,
     headers: HeaderMap,
     query: String,
     options: QueryOptions,
@@ -426,7 +441,6 @@ async fn run_streaming(
 
     let worker_cancellation = cancellation.clone();
     let worker_limit = limit.clone();
-    let dataset = state.dataset()?;
     // The worker thread logs in the request's span, so a slow query's log
     // line carries the request id.
     let span = tracing::Span::current();

@@ -321,14 +321,7 @@ mod persistent {
     fn a_broken_file_leaves_the_store_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("store");
-        let first = run(&[
-            "load",
-            "--quiet",
-            "--store",
-            store.to_str().unwrap(),
-            "data/facts.ttl",
-        ]);
-        assert!(first.status.success(), "{}", stderr(&first));
+        common::load_into(&store, &["data/facts.ttl"]);
         let before = count(&store);
 
         let broken = dir.path().join("broken.ttl");

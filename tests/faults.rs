@@ -40,14 +40,7 @@ fn big_file(dir: &Path, n: usize) -> std::path::PathBuf {
 fn kill_9_during_a_bulk_load_leaves_the_old_data_or_the_new() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
-    let first = run(&[
-        "load",
-        "--quiet",
-        "--store",
-        store.to_str().unwrap(),
-        "data/facts.ttl",
-    ]);
-    assert!(first.status.success(), "{}", stderr(&first));
+    common::load_into(&store, &["data/facts.ttl"]);
     let old = count(&store);
     const N: u64 = 600_000;
     let big = big_file(dir.path(), N as usize);

@@ -256,3 +256,11 @@ pub fn store_triples(store: &std::path::Path) -> u64 {
     assert!(out.status.success(), "{}", stderr(&out));
     stdout(&out).lines().nth(1).unwrap().trim().parse().unwrap()
 }
+
+/// `dialogue-graph load --quiet --store STORE FILES...`, which must succeed.
+pub fn load_into(store: &std::path::Path, files: &[&str]) {
+    let mut args = vec!["load", "--quiet", "--store", store.to_str().unwrap()];
+    args.extend_from_slice(files);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

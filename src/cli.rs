@@ -134,6 +134,9 @@ pub struct ServeArgs {
         env = "DIALOGUE_GRAPH_RESPONSE_CACHE_MB"
     )]
     pub response_cache_mb: u64,
+    /// Where the dump files are written, built once per data version [default: a temporary directory, removed on exit]
+    #[arg(long, value_name = "DIR", env = "DIALOGUE_GRAPH_DUMP_DIR")]
+    pub dump_dir: Option<PathBuf>,
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
     #[arg(long, env = "DIALOGUE_GRAPH_ALLOW_SERVICE")]
     pub allow_service: bool,

@@ -215,7 +215,7 @@ impl DatasetStats {
 pub struct Distribution {
     pub url: String,
     pub media_type: String,
-    pub bytes: usize,
+    pub bytes: u64,
     pub sha256: String,
 }
 
@@ -370,7 +370,14 @@ pub fn void_description(
             dcat("mediaType"),
             Literal::new_simple_literal(&d.media_type).into(),
         );
-        add(&dist, dcat("byteSize"), int(d.bytes));
+        add(
+            &dist,
+            dcat("byteSize"),
+            Term::from(Literal::new_typed_literal(
+                d.bytes.to_string(),
+                xsd::INTEGER,
+            )),
+        );
         add(
             &dist,
             NamedNode::new_unchecked("http://spdx.org/rdf/terms#checksum"),

@@ -1,7 +1,7 @@
 //! The whole dataset in one file: Turtle, JSON-LD and N-Triples hold the union
 //! of the named graphs; N-Quads keeps each triple's graph.
 
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 
 use clap::ValueEnum;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
@@ -43,10 +43,24 @@ impl DumpFormat {
 /// against the context published at `BASE/context.jsonld`.
 pub fn write_dump<W: Write>(dataset: &Dataset, format: DumpFormat, mut writer: W) -> Result<W> {
     if format == DumpFormat::Jsonld {
-        let expanded = write_quads(dataset, format, Vec::new())?;
+        // Oxigraph writes expanded JSON-LD; it goes to an anonymous temporary
+        // file and is compacted from there node by node, so a large graph is
+        // never held in memory as one document.
+        let mut expanded = write_quads(
+            dataset,
+            format,
+            std::io::BufWriter::new(tempfile::tempfile()?),
+        )?
+        .into_inner()
+        .map_err(|e| e.into_error())?;
+        expanded.seek(std::io::SeekFrom::Start(0))?;
         let base = dataset.base();
-        let compacted = use_published_context(&expanded, &base.resolve("context.jsonld"), base)?;
-        writer.write_all(&compacted)?;
+        use_published_context(
+            std::io::BufReader::new(expanded),
+            &mut writer,
+            &base.resolve("context.jsonld"),
+            base,
+        )?;
         return Ok(writer);
     }
     write_quads(dataset, format, writer)
@@ -133,20 +147,21 @@ impl Compactor {
 
 /// Turns Oxigraph's expanded JSON-LD (an array of node objects) into a
 /// document compacted against the published context: `{"@context": URL,
-/// "@graph": [...]}` with compact IRIs. Node objects are rewritten one at a
-/// time as they are read.
-pub fn use_published_context(
-    expanded: &[u8],
+/// "@graph": [...]}` with compact IRIs. Node objects are read, rewritten and
+/// written one at a time, so memory stays at one node whatever the size.
+pub fn use_published_context<R: Read, W: Write>(
+    expanded: R,
+    out: &mut W,
     context_url: &str,
     base: &BaseIri,
-) -> Result<Vec<u8>> {
+) -> Result<()> {
     use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
-    struct Nodes<'a> {
+    struct Nodes<'a, W> {
         compactor: &'a Compactor,
-        out: &'a mut Vec<u8>,
+        out: &'a mut W,
     }
-    impl<'de> Visitor<'de> for Nodes<'_> {
+    impl<'de, W: Write> Visitor<'de> for Nodes<'_, W> {
         type Value = ();
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("an array of JSON-LD node objects")
@@ -155,7 +170,9 @@ pub fn use_published_context(
             let mut first = true;
             while let Some(node) = seq.next_element::<serde_json::Value>()? {
                 if !first {
-                    self.out.extend_from_slice(b",\n");
+                    self.out
+                        .write_all(b",\n")
+                        .map_err(serde::de::Error::custom)?;
                 }
                 first = false;
                 let node = self.compactor.node(node);
@@ -164,7 +181,7 @@ pub fn use_published_context(
             Ok(())
         }
     }
-    impl<'de> DeserializeSeed<'de> for Nodes<'_> {
+    impl<'de, W: Write> DeserializeSeed<'de> for Nodes<'_, W> {
         type Value = ();
         fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
             d.deserialize_seq(self)
@@ -174,17 +191,16 @@ pub fn use_published_context(
     let compactor = Compactor {
         prefixes: prefixes(base),
     };
-    let mut out = Vec::with_capacity(expanded.len() / 2);
-    out.extend_from_slice(b"{\"@context\": ");
-    serde_json::to_writer(&mut out, context_url).map_err(std::io::Error::other)?;
-    out.extend_from_slice(b",\n\"@graph\": [\n");
-    let mut deserializer = serde_json::Deserializer::from_slice(expanded);
+    out.write_all(b"{\"@context\": ")?;
+    serde_json::to_writer(&mut *out, context_url).map_err(std::io::Error::other)?;
+    out.write_all(b",\n\"@graph\": [\n")?;
+    let mut deserializer = serde_json::Deserializer::from_reader(expanded);
     Nodes {
         compactor: &compactor,
-        out: &mut out,
+        out: &mut *out,
     }
     .deserialize(&mut deserializer)
     .map_err(std::io::Error::other)?;
-    out.extend_from_slice(b"\n]}\n");
-    Ok(out)
+    out.write_all(b"\n]}\n")?;
+    Ok(())
 }

@@ -1,10 +1,16 @@
 //! The downloadable dumps: the whole dataset as Turtle, JSON-LD, N-Triples
 //! and N-Quads, each plain and gzip-compressed, with a SHA-256 of each file.
-//! Built once per data version (not per request) and served from memory.
+//!
+//! Built once per data version (not per request) and written to files, not
+//! kept in memory: at a million triples the eight files take hundreds of
+//! megabytes, which the server would otherwise hold for as long as the data
+//! version lives. Each format is serialised once and streamed at the same
+//! time into its plain file, its gzip file and both checksums.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
-use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
@@ -23,45 +29,46 @@ pub struct DumpFile {
     pub media_type: &'static str,
     pub format: &'static str,
     pub compressed: bool,
-    pub bytes: Bytes,
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub len: u64,
     pub sha256: String,
 }
 
 impl DumpFile {
-    fn new(
-        name: String,
-        media_type: &'static str,
-        format: &'static str,
-        compressed: bool,
-        bytes: Vec<u8>,
-    ) -> Self {
-        let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        Self {
-            name,
-            media_type,
-            format,
-            compressed,
-            bytes: Bytes::from(bytes),
-            sha256,
-        }
-    }
-
     /// The `.sha256` file's content, as `sha256sum` writes it.
     pub fn checksum_line(&self) -> String {
         format!("{}  {}\n", self.sha256, self.name)
     }
 }
 
-/// All dump files of one data version.
+/// All dump files of one data version, in a directory of their own that is
+/// removed when the last user lets go of them. A download still streaming
+/// from a removed file keeps its open handle, so it finishes unharmed.
 #[derive(Debug)]
 pub struct Dumps {
     pub version: DataVersion,
     pub files: Vec<DumpFile>,
+    dir: PathBuf,
 }
 
 impl Dumps {
     pub fn get(&self, name: &str) -> Option<&DumpFile> {
         self.files.iter().find(|f| f.name == name)
+    }
+
+    /// The directory holding the files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Dumps {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+            tracing::warn!(dir = %self.dir.display(), error = %e, "cannot remove old dump files");
+        }
     }
 }
 
@@ -76,24 +83,123 @@ const FORMATS: [(DumpFormat, &str, &str); 4] = [
     ),
 ];
 
-/// Serialises every format once and compresses each once.
-pub fn build(dataset: &Dataset) -> Result<Dumps> {
+/// Serialises every format once into files under `root`, compressing and
+/// hashing as it writes. A failed build leaves nothing behind.
+pub fn build(dataset: &Dataset, root: &Path) -> Result<Dumps> {
     let version = dataset.version();
-    let mut files = Vec::new();
+    std::fs::create_dir_all(root)?;
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{}-", version.tag))
+        .tempdir_in(root)?
+        .keep();
+    // From here on, dropping `dumps` (on an error too) removes the directory.
+    let mut dumps = Dumps {
+        version,
+        files: Vec::new(),
+        dir,
+    };
     for (format, media_type, label) in FORMATS {
-        let bytes = write_dump(dataset, format, Vec::new())?;
         let name = format!("{STEM}.{}", format.extension());
-        let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 5), Compression::best());
-        gz.write_all(&bytes)?;
-        let compressed = gz.finish()?;
-        files.push(DumpFile::new(name.clone(), media_type, label, false, bytes));
-        files.push(DumpFile::new(
-            format!("{name}.gz"),
-            "application/gzip",
-            label,
-            true,
-            compressed,
-        ));
+        let gz_name = format!("{name}.gz");
+        let plain_path = dumps.dir.join(&name);
+        let gz_path = dumps.dir.join(&gz_name);
+        let both = Both {
+            plain: Hashed::create(&plain_path)?,
+            gz: GzEncoder::new(Hashed::create(&gz_path)?, Compression::default()),
+        };
+        let both = write_dump(dataset, format, both)?;
+        let (plain, gz) = both.finish()?;
+        dumps.files.push(DumpFile {
+            name,
+            media_type,
+            format: label,
+            compressed: false,
+            path: plain_path,
+            len: plain.len,
+            sha256: plain.sha256,
+        });
+        dumps.files.push(DumpFile {
+            name: gz_name,
+            media_type: "application/gzip",
+            format: label,
+            compressed: true,
+            path: gz_path,
+            len: gz.len,
+            sha256: gz.sha256,
+        });
     }
-    Ok(Dumps { version, files })
+    Ok(dumps)
+}
+
+/// Size and checksum of a finished file.
+struct Written {
+    len: u64,
+    sha256: String,
+}
+
+/// A file writer that counts and hashes what goes through it.
+struct Hashed {
+    file: BufWriter<File>,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl Hashed {
+    fn create(path: &Path) -> Result<Self> {
+        Ok(Self {
+            file: BufWriter::with_capacity(256 * 1024, File::create(path)?),
+            hasher: Sha256::new(),
+            len: 0,
+        })
+    }
+
+    fn finish(mut self) -> Result<Written> {
+        self.file.flush()?;
+        self.file.get_ref().sync_all()?;
+        Ok(Written {
+            len: self.len,
+            sha256: format!("{:x}", self.hasher.finalize()),
+        })
+    }
+}
+
+impl Write for Hashed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Writes the same bytes to the plain file and through gzip to the
+/// compressed one, so each format is serialised only once.
+struct Both {
+    plain: Hashed,
+    gz: GzEncoder<Hashed>,
+}
+
+impl Both {
+    fn finish(self) -> Result<(Written, Written)> {
+        let plain = self.plain.finish()?;
+        let gz = self.gz.finish()?.finish()?;
+        Ok((plain, gz))
+    }
+}
+
+impl Write for Both {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.plain.write_all(buf)?;
+        self.gz.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.plain.flush()?;
+        self.gz.flush()
+    }
 }

@@ -29,6 +29,7 @@ pub struct FileConfig {
     pub slow_query: Option<f64>,
     pub shutdown_timeout: Option<f64>,
     pub response_cache_mb: Option<u64>,
+    pub dump_dir: Option<PathBuf>,
     pub allow_service: Option<bool>,
     pub update_token: Option<String>,
     pub queries_dir: Option<PathBuf>,
@@ -125,6 +126,7 @@ pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
         args.response_cache_mb,
         |v| v
     );
+    layer!("dump_dir", file.dump_dir, args.dump_dir, Some);
     layer!(
         "allow_service",
         file.allow_service,
@@ -171,6 +173,7 @@ impl Resolved {
                 Some(toml::Value::Float(a.shutdown_timeout).to_string()),
             ),
             ("response_cache_mb", Some(a.response_cache_mb.to_string())),
+            ("dump_dir", a.dump_dir.as_deref().map(path)),
             ("allow_service", Some(a.allow_service.to_string())),
             (
                 "update_token",

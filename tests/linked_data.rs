@@ -343,6 +343,70 @@ fn head_works_on_every_kind_of_route() {
     }
 }
 
+/// The subdirectories of `dir` (one per data version with built dumps).
+fn version_dirs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn dumps_are_files_that_resume_with_ranges_and_go_when_the_data_changes() {
+    let dumps = tempfile::tempdir().unwrap();
+    let token = "dump-test-update-token";
+    let server = Server::start(&[
+        "--dump-dir",
+        dumps.path().to_str().unwrap(),
+        "--update-token",
+        token,
+    ]);
+    let url = "/dumps/dialogue-graph.nt";
+    let whole = get(&server, url, None).bytes().unwrap();
+    // The files are on disk, one directory for the data version.
+    let dirs = version_dirs(dumps.path());
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    let on_disk = std::fs::read(dirs[0].join("dialogue-graph.nt")).unwrap();
+    assert_eq!(on_disk, whole.to_vec());
+
+    // A resumed download: the rest of the file from byte 1000, never
+    // compressed on the way (the offsets count the file's own bytes).
+    let rest = no_redirects()
+        .get(format!("{}{url}", server.url))
+        .header("Range", "bytes=1000-")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(rest.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        header(&rest, "content-range"),
+        format!("bytes 1000-{}/{}", whole.len() - 1, whole.len())
+    );
+    assert_eq!(header(&rest, "content-encoding"), "");
+    assert_eq!(header(&rest, "content-type"), "application/n-triples");
+    assert_eq!(rest.bytes().unwrap(), whole.slice(1000..));
+    let beyond = no_redirects()
+        .get(format!("{}{url}", server.url))
+        .header("Range", format!("bytes={}-", whole.len() + 10))
+        .send()
+        .unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    // New data: the next request builds new files and the old ones go.
+    let update = no_redirects()
+        .post(format!("{}/sparql", server.url))
+        .bearer_auth(token)
+        .header("Content-Type", "application/sparql-update")
+        .body("INSERT DATA { <http://example.org/dump-test> <http://www.w3.org/2000/01/rdf-schema#label> \"dump test\" }")
+        .send()
+        .unwrap();
+    assert!(update.status().is_success(), "{}", update.status());
+    let after = get(&server, url, None).text().unwrap();
+    assert!(after.contains("dump test"));
+    let dirs_after = version_dirs(dumps.path());
+    assert_eq!(dirs_after.len(), 1, "{dirs_after:?}");
+    assert_ne!(dirs_after, dirs, "a new data version has a new directory");
+}
+
 #[test]
 fn dumps_are_listed_with_sizes_and_checksums_and_match_the_cli() {
     let server = Server::start(&[]);

@@ -39,6 +39,23 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
                 .to_owned(),
         ));
     }
+    // Dump files go to --dump-dir, else to a temporary directory that is
+    // removed when the server stops (`scratch` lives until then).
+    let (dump_dir, scratch) = match args.dump_dir.clone() {
+        Some(dir) => (dir, None),
+        None => {
+            let scratch = tempfile::Builder::new()
+                .prefix("dialogue-graph-")
+                .tempdir()
+                .map_err(|e| {
+                    Error::Io(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot make a temporary directory for the dump files (set --dump-dir): {e}"),
+                    ))
+                })?;
+            (scratch.path().join("dumps"), Some(scratch))
+        }
+    };
     let settings = Settings {
         query_timeout: Duration::from_secs_f64(args.query_timeout),
         max_rows: (args.max_rows > 0).then_some(args.max_rows),
@@ -49,6 +66,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         slow_query: (args.slow_query > 0.0).then(|| Duration::from_secs_f64(args.slow_query)),
         shutdown_timeout: Duration::from_secs_f64(args.shutdown_timeout),
         response_cache_bytes: args.response_cache_mb.saturating_mul(1 << 20),
+        dump_dir,
         ..Settings::default()
     };
     let examples = load_examples(&args.queries_dir)?;
@@ -108,5 +126,6 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
     // Blocking workers (queries, dumps) still running get the same bound as
     // the requests in flight; then the process ends.
     runtime.shutdown_timeout(shutdown_timeout);
+    drop(scratch);
     served
 }

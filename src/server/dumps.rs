@@ -1,13 +1,18 @@
 //! `/dumps/`: the index of the dump files (sizes, checksums) and the files
-//! themselves, with Content-Length, ETag, Last-Modified and 304s. The files
-//! are built once per data version, on first use, then served from memory.
+//! themselves, with Content-Length, ETag, Last-Modified, 304s and byte
+//! ranges. The files are built once per data version, on first use, then
+//! streamed from disk.
 
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use tower::ServiceExt as _;
+use tower_http::services::ServeFile;
 
 use super::SharedState;
 use super::http_cache::Validators;
@@ -17,10 +22,11 @@ use crate::error::{Error, Result};
 /// The dumps of the data version now served, building them if needed.
 pub async fn current(state: &SharedState) -> Result<Arc<Dumps>> {
     let dataset = state.dataset()?;
+    let root = state.settings.dump_dir.clone();
     state
         .dumps
         .get(dataset.version(), &state.metrics, "dumps", move || {
-            build(&dataset)
+            build(&dataset, &root)
         })
         .await
 }
@@ -53,10 +59,12 @@ pub async fn redirect_to_index() -> Redirect {
     Redirect::permanent("/dumps/")
 }
 
+/// `GET /dumps/{file}`: a dump file streamed from disk (with byte ranges,
+/// so an interrupted download can resume), or its `.sha256` line.
 pub async fn file(
     State(state): State<SharedState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Result<Response> {
     let dumps = current(&state).await?;
     let (file, checksum) = match name.strip_suffix(".sha256") {
@@ -64,7 +72,7 @@ pub async fn file(
         None => (dumps.get(&name), false),
     };
     let file = file.ok_or_else(|| Error::NotFound(format!("/dumps/{name}")))?;
-    let (body, content_type, tag) = if checksum {
+    if checksum {
         let line = file.checksum_line();
         let tag = format!(
             "{:x}",
@@ -72,28 +80,48 @@ pub async fn file(
                 line.as_bytes()
             ))
         );
-        (bytes::Bytes::from(line), "text/plain; charset=utf-8", tag)
-    } else {
-        (file.bytes.clone(), file.media_type, file.sha256.clone())
-    };
-    let validators = Validators::for_content(&tag, dumps.version.modified);
-    if validators.is_fresh(&headers) {
+        let validators = Validators::for_content(&tag, dumps.version.modified);
+        if validators.is_fresh(request.headers()) {
+            return Ok(validators.not_modified());
+        }
+        let mut response = line.into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        validators.apply(&mut response);
+        return Ok(response);
+    }
+    let validators = Validators::for_content(&file.sha256, dumps.version.modified);
+    if validators.is_fresh(request.headers()) {
         return Ok(validators.not_modified());
     }
-    let length = body.len();
-    let mut response = body.into_response();
+    // tower-http streams the file and answers Range requests (206, 416).
+    let served = ServeFile::new(&file.path)
+        .oneshot(request)
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    let mut response = served.map(Body::new);
+    let status = response.status();
+    if status.is_server_error() || status == StatusCode::NOT_FOUND {
+        // The file vanished under us (removed by hand, disk trouble).
+        return Err(Error::Io(std::io::Error::other(format!(
+            "dump file {} cannot be read",
+            file.name
+        ))));
+    }
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    if !checksum {
-        h.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.name))
-                .unwrap_or(HeaderValue::from_static("attachment")),
-        );
-        if let Ok(digest) = HeaderValue::from_str(&format!("sha-256={}", file.sha256)) {
-            h.insert("x-checksum-sha256", digest);
-        }
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.media_type),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.name))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    if let Ok(digest) = HeaderValue::from_str(&format!("sha-256={}", file.sha256)) {
+        h.insert("x-checksum-sha256", digest);
     }
     validators.apply(&mut response);
     Ok(response)

@@ -18,6 +18,7 @@ pub mod response_cache;
 pub mod sparql;
 pub mod void;
 
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -67,6 +68,9 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// Memory for rendered pages and data documents (0 turns it off).
     pub response_cache_bytes: u64,
+    /// The directory the dump files are written to; each data version's
+    /// files go in a subdirectory of their own, removed when replaced.
+    pub dump_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -82,6 +86,7 @@ impl Default for Settings {
             slow_query: Some(Duration::from_secs(1)),
             shutdown_timeout: Duration::from_secs(10),
             response_cache_bytes: 64 << 20,
+            dump_dir: std::env::temp_dir().join("dialogue-graph-dumps"),
         }
     }
 }
@@ -272,10 +277,22 @@ pub fn router(state: SharedState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(cors())
-        // Compress what is asked for, but not what is already gzip.
-        .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new().and(NotForContentType::const_new("application/gzip")),
-        ))
+        // Compress what is asked for, but not what is already gzip, nor a
+        // byte range of a file (its offsets refer to the uncompressed bytes).
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/gzip"))
+                    .and(
+                        |status: axum::http::StatusCode,
+                         _: axum::http::Version,
+                         _: &axum::http::HeaderMap,
+                         _: &axum::http::Extensions| {
+                            status != axum::http::StatusCode::PARTIAL_CONTENT
+                        },
+                    ),
+            ),
+        )
         .layer(axum::middleware::from_fn(http_cache::tag_encoding))
         .layer(csp)
         .layer(nosniff)

@@ -18,7 +18,7 @@ pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 /// The base IRI under which the data's relative IRIs (`<id/...>`, `<ns#...>`)
 /// are resolved when the files are loaded. Always ends with `/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BaseIri(String);
+pub struct BaseIri(std::sync::Arc<str>);
 
 impl BaseIri {
     /// Accepts an absolute `http(s)` IRI; adds the trailing slash if missing.
@@ -47,7 +47,7 @@ impl BaseIri {
             return Err(invalid("it must not contain a query (?) or a fragment (#)"));
         }
         NamedNode::new(iri.as_str()).map_err(|e| invalid(&e.to_string()))?;
-        Ok(Self(iri))
+        Ok(Self(iri.into()))
     }
 
     /// The base IRI that makes a server bound to `bind` serve its own IRIs,

@@ -6,6 +6,12 @@ use clap::{CommandFactory, FromArgMatches};
 use dialogue_graph::cli::{Cli, Command};
 use dialogue_graph::commands;
 
+/// mimalloc instead of the system allocator: with glibc's, threads serving
+/// cached pages contended on the allocator's locks (measured in
+/// BENCHMARKS.md), and freed memory came back to the system late.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Logs go to stderr, filtered by `RUST_LOG` (default: warnings, which
 /// include slow queries). `DIALOGUE_GRAPH_LOG_FORMAT=json` writes one JSON
 /// object per line for log collectors; colours only on a terminal.

@@ -27,7 +27,8 @@ use crate::error::{Error, Result};
 /// data does (it makes the ETags and names the dump cache), and when it did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataVersion {
-    pub tag: String,
+    /// Shared, so handing the version to a request allocates nothing.
+    pub tag: Arc<str>,
     pub modified: SystemTime,
 }
 
@@ -35,7 +36,7 @@ impl DataVersion {
     fn from_hasher(hasher: Sha256) -> Self {
         let digest = format!("{:x}", hasher.finalize());
         Self {
-            tag: digest[..16].to_owned(),
+            tag: digest[..16].into(),
             modified: SystemTime::now(),
         }
     }

@@ -28,7 +28,7 @@ impl<T: Send + Sync + 'static> VersionCache<T> {
         &self,
         version: DataVersion,
         metrics: &super::metrics::Metrics,
-        name: &str,
+        name: &'static str,
         build: impl FnOnce() -> Result<T> + Send + 'static,
     ) -> Result<Arc<T>> {
         let mut slot = self.slot.lock().await;

@@ -90,24 +90,18 @@ impl Validators {
 
 /// A strong ETag names one exact representation: when the response was
 /// compressed on the way out, mark the ETag with the encoding.
-pub async fn tag_encoding(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    let encoding = response
-        .headers()
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if let (Some(encoding), Some(etag)) = (encoding, response.headers().get(header::ETAG).cloned())
-    {
-        if let Ok(etag) = etag.to_str() {
-            let tagged = format!("{}-{encoding}\"", etag.trim_end_matches('"'));
-            if let Ok(value) = HeaderValue::from_str(&tagged) {
-                response.headers_mut().insert(header::ETAG, value);
-            }
-        }
+pub fn tag_encoding(response: &mut Response) {
+    let Some(encoding) = response.headers().get(header::CONTENT_ENCODING) else {
+        return;
+    };
+    let Some(etag) = response.headers().get(header::ETAG) else {
+        return;
+    };
+    let (Ok(encoding), Ok(etag)) = (encoding.to_str(), etag.to_str()) else {
+        return;
+    };
+    let tagged = format!("{}-{encoding}\"", etag.trim_end_matches('"'));
+    if let Ok(value) = HeaderValue::from_str(&tagged) {
+        response.headers_mut().insert(header::ETAG, value);
     }
-    response
 }

@@ -9,10 +9,10 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
@@ -23,20 +23,66 @@ use crate::error::{Error, Result};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub method: String,
-    pub route: String,
+    pub method: &'static str,
+    pub route: Route,
     pub status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
-    pub route: String,
+    pub route: Route,
+}
+
+/// A route template as a label value. It shares axum's own string, so
+/// counting a request allocates nothing.
+#[derive(Clone, Debug)]
+pub struct Route(Option<MatchedPath>);
+
+impl Route {
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref().map_or("unmatched", MatchedPath::as_str)
+    }
+}
+
+impl PartialEq for Route {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Route {}
+
+impl std::hash::Hash for Route {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl EncodeLabelValue for Route {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> std::fmt::Result {
+        self.as_str().encode(encoder)
+    }
+}
+
+/// The method as a label: the usual ones by name, anything else as "other"
+/// (so odd methods cannot add series).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::OPTIONS => "OPTIONS",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct CacheLabels {
-    pub cache: String,
-    pub result: String,
+    pub cache: &'static str,
+    pub result: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -111,11 +157,11 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Counts one lookup in the cache called `cache`.
-    pub fn cache_lookup(&self, cache: &str, hit: bool) {
+    pub fn cache_lookup(&self, cache: &'static str, hit: bool) {
         self.cache
             .get_or_create(&CacheLabels {
-                cache: cache.to_owned(),
-                result: if hit { "hit" } else { "miss" }.to_owned(),
+                cache,
+                result: if hit { "hit" } else { "miss" },
             })
             .inc();
     }
@@ -132,11 +178,8 @@ impl Metrics {
 /// Middleware: counts every request and times it to the response head.
 pub async fn record(State(state): State<SharedState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = method_label(request.method());
+    let route = Route(request.extensions().get::<MatchedPath>().cloned());
     let response = next.run(request).await;
     let metrics = &state.metrics;
     metrics

@@ -21,6 +21,32 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dialogue-graph/target}"
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
+venv="${DIALOGUE_GRAPH_BENCH_VENV:-$HOME/.cache/dialogue-graph/bench-venv}"
+if [ ! -x "$venv/bin/oxigraph" ]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q oxigraph
+fi
+OXIGRAPH="$venv/bin/oxigraph"
+# The persistent store (RocksDB) is what big graphs are served from, and
+# what Oxigraph's server uses: build it in (a long build the first time).
+cargo build --release --quiet --features rocksdb --bin dialogue-graph --example static_ceiling
+RICKVIEW="$(command -v rickview || true)"
+DG="$CARGO_TARGET_DIR/release/dialogue-graph"
+STATIC="$CARGO_TARGET_DIR/release/examples/static_ceiling"
+BASE="http://127.0.0.1:8080/"
+
+# Everything below runs in a network namespace of its own with only a
+# loopback interface, so no server started here (RickView binds 0.0.0.0)
+# can be reached from outside. Needs root or user namespaces.
+if [ -z "${DIALOGUE_GRAPH_BENCH_NETNS:-}" ] && [ -n "$RICKVIEW" ]; then
+    if unshare --net true 2>/dev/null; then
+        export DIALOGUE_GRAPH_BENCH_NETNS=1
+        exec unshare --net bash -c 'ip link set lo up && exec "$0" "$@"' "$PWD/benches/compare.sh" "$@"
+    fi
+    echo "# cannot make a network namespace: RickView (which binds 0.0.0.0) is skipped" >&2
+    RICKVIEW=""
+fi
+
 work="$(mktemp -d /tmp/dialogue-graph-bench.XXXXXX)"
 pids=()
 cleanup() {
@@ -29,17 +55,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-venv="${DIALOGUE_GRAPH_BENCH_VENV:-$HOME/.cache/dialogue-graph/bench-venv}"
-if [ ! -x "$venv/bin/oxigraph" ]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q oxigraph
-fi
-OXIGRAPH="$venv/bin/oxigraph"
-cargo build --release --quiet --bin dialogue-graph --example static_ceiling
-DG="$CARGO_TARGET_DIR/release/dialogue-graph"
-STATIC="$CARGO_TARGET_DIR/release/examples/static_ceiling"
-BASE="http://127.0.0.1:8080/"
 
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
@@ -51,6 +66,9 @@ wait_ready() { # url, seconds
     done
 }
 peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+ratio() { echo "$1 / $2" | bc -l; }
+# A peer's cell: "value" or a dash when the peer was not run.
+cell() { if [ -n "$1" ]; then echo "$1"; else echo "—"; fi; }
 # wrk: "requests/s p50 p99" for a URL, or with a Lua script cycling paths.
 bench_wrk() { # url accept [paths-file]
     local script="$work/bench.lua"
@@ -96,18 +114,19 @@ SELECT ?place (COUNT(?event) AS ?events) WHERE {
 
 echo "# dialogue-graph benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1e6}' /proc/meminfo)"
 echo "# $("$DG" --version), $("$OXIGRAPH" --version), wrk 2 threads 16 connections 10 s"
-[ -x "$(command -v rickview || true)" ] && echo "# $(rickview --version 2>&1 | head -1)" || echo "# RickView: not installed, not measured"
+if [ -n "$RICKVIEW" ]; then echo "# RickView $(cargo install --list | awk '/^rickview / {print $2}' | tr -d 'v:')"; else echo "# RickView: not installed, not measured"; fi
 
 for events in "${@:-1000 10000}"; do
 for events in $events; do
     data="$work/data-$events"
     mkdir -p "$data"
-    "$DG" generate --events "$events" --output "$data/synthetic.ttl" 2>"$work/gen.log"
-    triples=$(wc -l <"$data/synthetic.ttl")
-    ln -sf "$data/synthetic.ttl" "$work/synthetic-$events.nt"
+    nt="$work/synthetic-$events.nt"
+    "$DG" generate --events "$events" --output "$nt" 2>"$work/gen.log"
+    triples=$(wc -l <"$nt")
     entity="event/dialogue-$((events / 2))"
     seq 0 $((events < 10000 ? events - 1 : 9999)) | sed 's|^|/page/event/dialogue-|' >"$work/pages.txt"
     sed 's|/page/|/data/|; s|$|.ttl|' "$work/pages.txt" >"$work/docs.txt"
+    sed 's|^/page/|/|' "$work/pages.txt" >"$work/rickview.txt"
     while read -r p; do
         iri="${BASE}id/${p#/page/}"
         printf '/query?query=%s\n' "$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "DESCRIBE <$iri>")"
@@ -116,59 +135,106 @@ for events in $events; do
     echo
     echo "## $events events, $triples triples"
     echo
-    echo "| measure | dialogue-graph | Oxigraph server | ratio |"
-    echo "|---|---|---|---|"
+    echo "dialogue-graph serves its RocksDB store (\`load\`, then \`serve --store\`), as Oxigraph does."
+    echo
+    echo "| measure | dialogue-graph | Oxigraph server | RickView | vs Oxigraph | vs RickView |"
+    echo "|---|---|---|---|---|---|"
 
-    # --- dialogue-graph: start-up = parse and load into memory, then ready.
+    # --- Bulk load into each persistent store, alternating.
+    # Into the default graph, as `oxigraph load` does (served below), and
+    # into a named graph per file, dialogue-graph's default (six indexes
+    # instead of three).
     t0=$(now)
-    "$DG" serve --bind 127.0.0.1:8391 --base-iri "$BASE" --data-dir "$data" --max-rows 0 --query-timeout 120 2>"$work/dg.log" &
+    timeout 600 "$DG" load --quiet --default-graph --store "$work/dg-$events" --base-iri "$BASE" "$nt" 2>"$work/dg-load.log"
+    dg_load=$(elapsed "$t0")
+    t0=$(now)
+    timeout 600 "$OXIGRAPH" load --location "$work/ox-$events" --file "$nt" >/dev/null 2>&1
+    ox_load=$(elapsed "$t0")
+    t0=$(now)
+    timeout 600 "$DG" load --quiet --store "$work/dg-named-$events" --base-iri "$BASE" "$nt" 2>>"$work/dg-load.log"
+    dg_load_named=$(elapsed "$t0")
+    rm -rf "$work/dg-named-$events"
+    printf '| bulk load into the default graph (s) | %.1f | %.1f | — (loads at start) | %.2fx time |  |\n' "$dg_load" "$ox_load" "$(ratio "$dg_load" "$ox_load")"
+    printf '| bulk load, one named graph per file (s) | %.1f | — | — | %.2fx time |  |\n' "$dg_load_named" "$(ratio "$dg_load_named" "$ox_load")"
+
+    # --- Start each server; start-up = until it answers.
+    t0=$(now)
+    "$DG" serve --store "$work/dg-$events" --bind 127.0.0.1:8391 --max-rows 0 --query-timeout 120 2>"$work/dg.log" &
     pids+=($!); dg=$!
     wait_ready http://127.0.0.1:8391/readyz 300
     dg_start=$(elapsed "$t0")
-    # --- Oxigraph: load into its RocksDB store, then start.
-    t0=$(now)
-    timeout 600 "$OXIGRAPH" load --location "$work/ox-$events" --file "$work/synthetic-$events.nt" >/dev/null 2>&1
-    ox_load=$(elapsed "$t0")
     t0=$(now)
     "$OXIGRAPH" serve-read-only --location "$work/ox-$events" --bind 127.0.0.1:8392 2>/dev/null &
     pids+=($!); ox=$!
     wait_ready "http://127.0.0.1:8392/query?query=ASK%7B%7D" 120
     ox_start=$(elapsed "$t0")
-    printf '| load + start-up (s) | %.1f (in memory, from Turtle) | %.1f load + %.1f start |  |\n' "$dg_start" "$ox_load" "$ox_start"
+    rv_start=""; rv=""
+    if [ -n "$RICKVIEW" ]; then
+        t0=$(now)
+        (cd "$work" && RICKVIEW_KB_FILE="$nt" RICKVIEW_NAMESPACE="${BASE}id/" RICKVIEW_PORT=8394 \
+            RICKVIEW_LOG_LEVEL=error RICKVIEW_TITLE="bench" exec "$RICKVIEW") >"$work/rv.log" 2>&1 &
+        pids+=($!); rv=$!
+        wait_ready "http://127.0.0.1:8394/$entity" 600
+        rv_start=$(printf '%.1f' "$(elapsed "$t0")")
+    fi
+    printf '| start-up (s) | %.1f | %.1f | %s (parses the file) |  |  |\n' "$dg_start" "$ox_start" "$(cell "$rv_start")"
 
     # Entity dereference, one entity repeated.
-    read -r dg_html dg_html50 dg_html99 dg_err1 < <(bench_wrk "http://127.0.0.1:8391/page/$entity" "text/html")
-    read -r dg_ttl dg_ttl50 dg_ttl99 dg_err2 < <(bench_wrk "http://127.0.0.1:8391/data/$entity.ttl" "text/turtle")
     describe=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "DESCRIBE <${BASE}id/$entity>")
+    read -r dg_html dg_html50 dg_html99 dg_err1 < <(bench_wrk "http://127.0.0.1:8391/page/$entity" "text/html")
     read -r ox_ttl ox_ttl50 ox_ttl99 ox_err < <(bench_wrk "http://127.0.0.1:8392/query?query=$describe" "text/turtle")
-    printf '| one entity, HTML page (req/s, p50/p99 ms) | %s (%s / %s) | — |  |\n' "$dg_html" "$dg_html50" "$dg_html99"
-    printf '| one entity, Turtle (req/s, p50/p99 ms) | %s (%s / %s) | %s (%s / %s) DESCRIBE | %.1fx |\n' \
-        "$dg_ttl" "$dg_ttl50" "$dg_ttl99" "$ox_ttl" "$ox_ttl50" "$ox_ttl99" "$(echo "$dg_ttl / $ox_ttl" | bc -l)"
+    read -r dg_ttl dg_ttl50 dg_ttl99 dg_err2 < <(bench_wrk "http://127.0.0.1:8391/data/$entity.ttl" "text/turtle")
+    rv_html=""; rv_ttl=""; rv_cyc=""; rv_cych=""; rv_err=0
+    if [ -n "$rv" ]; then
+        read -r rv_html rv_html50 rv_html99 e1 < <(bench_wrk "http://127.0.0.1:8394/$entity" "text/html")
+        read -r rv_ttl rv_ttl50 rv_ttl99 e2 < <(bench_wrk "http://127.0.0.1:8394/$entity" "text/turtle")
+        rv_err=$((e1 + e2))
+    fi
+    printf '| one entity, HTML page (req/s, p50/p99 ms) | %s (%s / %s) | — | %s |  | %s |\n' "$dg_html" "$dg_html50" "$dg_html99" \
+        "$([ -n "$rv_html" ] && echo "$rv_html ($rv_html50 / $rv_html99)" || echo —)" \
+        "$([ -n "$rv_html" ] && printf '%.1fx' "$(ratio "$dg_html" "$rv_html")")"
+    printf '| one entity, Turtle (req/s, p50/p99 ms) | %s (%s / %s) | %s (%s / %s) DESCRIBE | %s | %.1fx | %s |\n' \
+        "$dg_ttl" "$dg_ttl50" "$dg_ttl99" "$ox_ttl" "$ox_ttl50" "$ox_ttl99" \
+        "$([ -n "$rv_ttl" ] && echo "$rv_ttl ($rv_ttl50 / $rv_ttl99)" || echo —)" \
+        "$(ratio "$dg_ttl" "$ox_ttl")" "$([ -n "$rv_ttl" ] && printf '%.1fx' "$(ratio "$dg_ttl" "$rv_ttl")")"
     # Cycling through up to 10,000 different entities.
-    read -r dg_cyc dg_cyc50 dg_cyc99 dg_err3 < <(bench_wrk "http://127.0.0.1:8391" "text/turtle" "$work/docs.txt")
     read -r dg_cych dg_cych50 dg_cych99 dg_err4 < <(bench_wrk "http://127.0.0.1:8391" "text/html" "$work/pages.txt")
     read -r ox_cyc ox_cyc50 ox_cyc99 ox_err2 < <(bench_wrk "http://127.0.0.1:8392" "text/turtle" "$work/describes.txt")
-    printf '| cycling entities, HTML (req/s, p50/p99 ms) | %s (%s / %s) | — |  |\n' "$dg_cych" "$dg_cych50" "$dg_cych99"
-    printf '| cycling entities, Turtle (req/s, p50/p99 ms) | %s (%s / %s) | %s (%s / %s) DESCRIBE | %.1fx |\n' \
-        "$dg_cyc" "$dg_cyc50" "$dg_cyc99" "$ox_cyc" "$ox_cyc50" "$ox_cyc99" "$(echo "$dg_cyc / $ox_cyc" | bc -l)"
+    read -r dg_cyc dg_cyc50 dg_cyc99 dg_err3 < <(bench_wrk "http://127.0.0.1:8391" "text/turtle" "$work/docs.txt")
+    if [ -n "$rv" ]; then
+        read -r rv_cych rv_cych50 rv_cych99 e3 < <(bench_wrk "http://127.0.0.1:8394" "text/html" "$work/rickview.txt")
+        read -r rv_cyc rv_cyc50 rv_cyc99 e4 < <(bench_wrk "http://127.0.0.1:8394" "text/turtle" "$work/rickview.txt")
+        rv_err=$((rv_err + e3 + e4))
+    fi
+    printf '| cycling entities, HTML (req/s, p50/p99 ms) | %s (%s / %s) | — | %s |  | %s |\n' "$dg_cych" "$dg_cych50" "$dg_cych99" \
+        "$([ -n "$rv_cych" ] && echo "$rv_cych ($rv_cych50 / $rv_cych99)" || echo —)" \
+        "$([ -n "$rv_cych" ] && printf '%.1fx' "$(ratio "$dg_cych" "$rv_cych")")"
+    printf '| cycling entities, Turtle (req/s, p50/p99 ms) | %s (%s / %s) | %s (%s / %s) DESCRIBE | %s | %.1fx | %s |\n' \
+        "$dg_cyc" "$dg_cyc50" "$dg_cyc99" "$ox_cyc" "$ox_cyc50" "$ox_cyc99" \
+        "$([ -n "$rv_cyc" ] && echo "$rv_cyc ($rv_cyc50 / $rv_cyc99)" || echo —)" \
+        "$(ratio "$dg_cyc" "$ox_cyc")" "$([ -n "$rv_cyc" ] && printf '%.1fx' "$(ratio "$dg_cyc" "$rv_cyc")")"
 
-    # SPARQL: first run and median of the next 19.
+    # SPARQL: first run and median of the next 19 (RickView has no endpoint).
     read -r dg_q1 dg_qm < <(bench_query http://127.0.0.1:8391/sparql "$QUERY")
     read -r ox_q1 ox_qm < <(bench_query http://127.0.0.1:8392/query "$QUERY")
-    printf '| SPARQL GROUP BY, first run (ms) | %.1f | %.1f | %.2fx time |\n' "$dg_q1" "$ox_q1" "$(echo "$dg_q1 / $ox_q1" | bc -l)"
-    printf '| SPARQL GROUP BY, repeated, median (ms) | %.1f | %.1f | %.1fx faster |\n' "$dg_qm" "$ox_qm" "$(echo "$ox_qm / $dg_qm" | bc -l)"
+    printf '| SPARQL GROUP BY, first run (ms) | %.1f | %.1f | — | %.2fx time |  |\n' "$dg_q1" "$ox_q1" "$(ratio "$dg_q1" "$ox_q1")"
+    printf '| SPARQL GROUP BY, repeated, median (ms) | %.1f | %.1f | — | %.1fx faster |  |\n' "$dg_qm" "$ox_qm" "$(ratio "$ox_qm" "$dg_qm")"
 
-    # Dumps: ours are built on first request, then served from memory.
+    # Dumps: ours are written to files on the first request, then streamed.
     dg_nt1=$(bench_dump http://127.0.0.1:8391/dumps/dialogue-graph.nt "*/*")
     dg_nt2=$(bench_dump http://127.0.0.1:8391/dumps/dialogue-graph.nt "*/*")
     dg_ttl2=$(bench_dump http://127.0.0.1:8391/dumps/dialogue-graph.ttl "*/*")
     ox_nt=$(bench_dump "http://127.0.0.1:8392/store?default" "application/n-triples")
     ox_ttld=$(bench_dump "http://127.0.0.1:8392/store?default" "text/turtle")
-    printf '| dump N-Triples (s) | %.2f first (builds all 8 files), %.3f after | %.2f | %.0fx faster after |\n' "$dg_nt1" "$dg_nt2" "$ox_nt" "$(echo "$ox_nt / $dg_nt2" | bc -l)"
-    printf '| dump Turtle (s) | %.3f | %.2f | %.0fx faster |\n' "$dg_ttl2" "$ox_ttld" "$(echo "$ox_ttld / $dg_ttl2" | bc -l)"
-    printf '| peak RSS (MB) | %s | %s | %.2fx |\n' "$(peak_rss_mb $dg)" "$(peak_rss_mb $ox)" "$(echo "$(peak_rss_mb $dg) / $(peak_rss_mb $ox)" | bc -l)"
-    printf '| wrk errors | %s | %s |  |\n' "$((dg_err1 + dg_err2 + dg_err3 + dg_err4))" "$((ox_err + ox_err2))"
-    kill "$dg" "$ox"; wait "$dg" "$ox" 2>/dev/null || true
+    printf '| dump N-Triples (s) | %.2f first (writes all 8 files), %.3f after | %.2f | — | %.0fx faster after |  |\n' "$dg_nt1" "$dg_nt2" "$ox_nt" "$(ratio "$ox_nt" "$dg_nt2")"
+    printf '| dump Turtle (s) | %.3f | %.2f | — | %.0fx faster |  |\n' "$dg_ttl2" "$ox_ttld" "$(ratio "$ox_ttld" "$dg_ttl2")"
+    dg_rss=$(peak_rss_mb $dg); ox_rss=$(peak_rss_mb $ox); rv_rss=""
+    [ -n "$rv" ] && rv_rss=$(peak_rss_mb $rv)
+    printf '| peak RSS (MB) | %s | %s | %s | %.2fx | %s |\n' "$dg_rss" "$ox_rss" "$(cell "$rv_rss")" "$(ratio "$dg_rss" "$ox_rss")" \
+        "$([ -n "$rv_rss" ] && printf '%.2fx' "$(ratio "$dg_rss" "$rv_rss")")"
+    printf '| wrk errors | %s | %s | %s |  |  |\n' "$((dg_err1 + dg_err2 + dg_err3 + dg_err4))" "$((ox_err + ox_err2))" "$([ -n "$rv" ] && echo "$rv_err" || echo —)"
+    kill "$dg" "$ox" $rv; wait "$dg" "$ox" $rv 2>/dev/null || true
+    rm -rf "$work/dg-$events" "$work/ox-$events"
 done
 done
 

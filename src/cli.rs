@@ -207,6 +207,9 @@ pub struct LoadArgs {
     /// Do not draw a progress bar
     #[arg(long)]
     pub quiet: bool,
+    /// Load into the default graph instead of one named graph per file (faster for one big file; the file names are not kept)
+    #[arg(long)]
+    pub default_graph: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

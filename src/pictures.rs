@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term};
 use oxigraph::sparql::QueryResults;
 use oxsdatatypes::{Date, GYearMonth};
 
@@ -269,10 +269,17 @@ fn day_range(value: &str) -> Option<(Date, Date)> {
 pub const MAX_TIMELINE_EVENTS: usize = 12;
 
 /// Every event with a start or end date, sorted by start: the event, its
-/// first and last day, and whether its date is inferred. Built once per data
-/// version (it reads every event), then sliced for each timeline.
+/// first and last day, and whether its date is inferred; with each event's
+/// labels and place in the list. Built once per data version (it reads every
+/// event), then sliced for each timeline without touching the store: on a
+/// persistent store, looking up twelve events' labels per page cost more than
+/// the rest of the page.
 #[derive(Debug, Default)]
-pub struct DatedEvents(pub Vec<(NamedNode, Date, Date, bool)>);
+pub struct DatedEvents {
+    pub events: Vec<(NamedNode, Date, Date, bool)>,
+    position: std::collections::HashMap<NamedNode, usize>,
+    labels: std::collections::HashMap<NamedNode, Vec<Literal>>,
+}
 
 pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
     let query = "SELECT ?event ?start ?end (BOUND(?inferred) AS ?isInferred) WHERE {
@@ -313,7 +320,29 @@ pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| a.0.as_str().cmp(b.0.as_str()))
     });
-    Ok(DatedEvents(found))
+    let position = found
+        .iter()
+        .enumerate()
+        .map(|(i, (event, ..))| (event.clone(), i))
+        .collect();
+    let mut labels: std::collections::HashMap<NamedNode, Vec<Literal>> =
+        std::collections::HashMap::new();
+    let query = "SELECT DISTINCT ?event ?label WHERE { ?event a schema:Event ; rdfs:label ?label }";
+    if let QueryResults::Solutions(solutions) = crate::sparql::run(dataset, query)? {
+        for solution in solutions {
+            let solution = solution.map_err(crate::sparql::evaluation_error)?;
+            if let (Some(Term::NamedNode(event)), Some(Term::Literal(label))) =
+                (solution.get("event"), solution.get("label"))
+            {
+                labels.entry(event.clone()).or_default().push(label.clone());
+            }
+        }
+    }
+    Ok(DatedEvents {
+        events: found,
+        position,
+        labels,
+    })
 }
 
 /// The events around `focus` (or the latest ones), placed on a time axis.
@@ -325,13 +354,13 @@ pub fn timeline(
     lang_query: &str,
 ) -> Result<Option<Timeline>> {
     let base = dataset.base();
-    let count = all.0.len();
+    let count = all.events.len();
     let window = MAX_TIMELINE_EVENTS.min(count);
-    let start = match focus.and_then(|f| all.0.iter().position(|(e, ..)| e == f)) {
+    let start = match focus.and_then(|f| all.position.get(f).copied()) {
         Some(i) => i.saturating_sub(window / 2).min(count - window),
         None => count - window,
     };
-    let found: Vec<(NamedNode, Date, Date, bool)> = all.0[start..start + window].to_vec();
+    let found: Vec<(NamedNode, Date, Date, bool)> = all.events[start..start + window].to_vec();
     if found.is_empty() {
         return Ok(None);
     }
@@ -367,7 +396,7 @@ pub fn timeline(
     }
     let mut events = Vec::new();
     for (row, (event, first, last, inferred)) in found.into_iter().enumerate() {
-        let labels = crate::linked_data::labels_of(dataset, &event)?;
+        let labels = all.labels.get(&event).map_or(&[][..], Vec::as_slice);
         let label = label_in(labels.iter(), lang.code()).map_or_else(
             || Text {
                 value: event.as_str().to_owned(),

@@ -318,6 +318,44 @@ mod persistent {
     }
 
     #[test]
+    fn load_into_the_default_graph_keeps_every_triple_and_no_named_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store");
+        let into_default = dir.path().join("default");
+        common::load_into(&store, &["data/facts.ttl"]);
+        let out = run(&[
+            "load",
+            "--quiet",
+            "--default-graph",
+            "--store",
+            into_default.to_str().unwrap(),
+            "data/facts.ttl",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let ask = |store: &Path, query: &str| {
+            let out = run(&[
+                "query",
+                "--store",
+                store.to_str().unwrap(),
+                "--format",
+                "csv",
+                query,
+            ]);
+            assert!(out.status.success(), "{}", stderr(&out));
+            stdout(&out).lines().nth(1).unwrap().trim().to_owned()
+        };
+        let all = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }";
+        assert_eq!(ask(&into_default, all), count(&store).to_string());
+        assert_eq!(
+            ask(
+                &into_default,
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+            ),
+            "0"
+        );
+    }
+
+    #[test]
     fn a_broken_file_leaves_the_store_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("store");

@@ -4,7 +4,9 @@ use crate::cli::LoadArgs;
 use crate::config::BaseIri;
 use crate::config::DEFAULT_BASE;
 use crate::error::Result;
-use crate::store::{base_for_store, bulk_load, format_for, open_persistent_store, record_base};
+use crate::store::{
+    Target, base_for_store, bulk_load, format_for, open_persistent_store, record_base,
+};
 
 pub fn run(args: LoadArgs) -> Result<()> {
     let base = base_for_store(args.base_iri.as_deref(), Some(&args.store), || {
@@ -15,7 +17,12 @@ pub fn run(args: LoadArgs) -> Result<()> {
         format_for(file)?;
     }
     let store = open_persistent_store(&args.store)?;
-    let stats = bulk_load(&store, &base, &args.files, !args.quiet)?;
+    let into = if args.default_graph {
+        Target::DefaultGraph
+    } else {
+        Target::GraphPerFile
+    };
+    let stats = bulk_load(&store, &base, &args.files, into, !args.quiet)?;
     record_base(&args.store, &base)?;
     eprintln!(
         "loaded {} triples from {} file(s) into {} in {:.2} s ({:.0} triples/s)",

@@ -113,6 +113,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         .await
         .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
         let triples = dataset.store().len()?;
+        state.warm_up(&dataset).await;
         state.install(dataset);
         tracing::info!(%address, %base, triples, "serving");
         eprintln!(

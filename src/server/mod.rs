@@ -186,7 +186,7 @@ impl AppState {
 
     /// Builds a new store from the source files aside and swaps it in. If any
     /// file fails, the error says which and the data served stays as it was.
-    pub async fn reload(&self) -> Result<ReloadReport> {
+    pub async fn reload(self: &Arc<Self>) -> Result<ReloadReport> {
         let Some(source) = self.reload_from.clone() else {
             return Err(Error::Conflict(
                 "this server serves a persistent store: change it with SPARQL Update, or stop the server, run `dialogue-graph load` and start it again".to_owned(),
@@ -205,6 +205,7 @@ impl AppState {
         .map_err(|e| Error::ReloadFailed(e.to_string()))?;
         let (dataset, triples) = built.map_err(|e| Error::ReloadFailed(e.to_string()))?;
         let version = dataset.version().tag.to_string();
+        self.warm_up(&dataset).await;
         self.install(dataset);
         Ok(ReloadReport {
             triples,
@@ -231,6 +232,15 @@ impl AppState {
                 move || crate::pictures::dated_events(&worker),
             )
             .await
+    }
+
+    /// Builds what the first page of a new data version would otherwise
+    /// wait for (the sorted event list: 0.8 s at a million triples), before
+    /// the data is served. A failure is logged; the first page retries.
+    pub async fn warm_up(self: &Arc<Self>, dataset: &Dataset) {
+        if let Err(e) = self.dated_events(dataset).await {
+            tracing::warn!(error = %e, "cannot list the dated events ahead of time");
+        }
     }
 
     /// The dataset's counts for the data now served.

@@ -23,7 +23,8 @@ fn dataset(base: &BaseIri) -> (tempfile::TempDir, Dataset) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let data = dir.path().join("data");
     std::fs::create_dir(&data).expect("data directory");
-    let file = std::fs::File::create(data.join("synthetic.nt")).expect("data file");
+    // N-Triples is Turtle; the data directory is read for `.ttl` files.
+    let file = std::fs::File::create(data.join("synthetic.ttl")).expect("data file");
     dialogue_graph::generate::write_graph(EVENTS, base, std::io::BufWriter::new(file))
         .expect("generated graph");
     let sources = Sources {

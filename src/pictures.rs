@@ -12,7 +12,6 @@ use std::str::FromStr;
 
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term};
-use oxigraph::sparql::QueryResults;
 use oxsdatatypes::{Date, GYearMonth};
 
 use crate::config::BaseIri;
@@ -282,37 +281,81 @@ pub struct DatedEvents {
 }
 
 pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
-    let query = "SELECT ?event ?start ?end (BOUND(?inferred) AS ?isInferred) WHERE {
-        ?event a schema:Event .
-        OPTIONAL { ?event schema:startDate ?start }
-        OPTIONAL { ?event schema:endDate ?end }
-        FILTER(BOUND(?start) || BOUND(?end))
-        OPTIONAL { ?inferred rdf:subject ?event ; dg:basis dg:Inference }
-    }";
-    let mut found: Vec<(NamedNode, Date, Date, bool)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    if let QueryResults::Solutions(solutions) = crate::sparql::run(dataset, query)? {
-        for solution in solutions {
-            let solution = solution.map_err(crate::sparql::evaluation_error)?;
-            let Some(Term::NamedNode(event)) = solution.get("event") else {
-                continue;
-            };
-            let text = |v: &str| match solution.get(v) {
-                Some(Term::Literal(l)) => Some(l.value().to_owned()),
-                _ => None,
-            };
-            let start = text("start").and_then(|s| day_range(&s));
-            let end = text("end").and_then(|s| day_range(&s));
-            let (Some(first), Some(last)) =
-                (start.or(end).map(|(a, _)| a), end.or(start).map(|(_, b)| b))
-            else {
-                continue;
-            };
-            let inferred = text("isInferred").is_some_and(|b| b == "true");
-            if seen.insert(event.clone()) {
-                found.push((event.clone(), first, last, inferred));
+    // Index lookups event by event, not one SPARQL query: the query's joins
+    // held ~90 MB of working memory at a million triples, which the
+    // allocator then kept.
+    let store = dataset.store();
+    let schema = |local: &str| NamedNode::new_unchecked(format!("http://schema.org/{local}"));
+    let (event_class, start_date, end_date) =
+        (schema("Event"), schema("startDate"), schema("endDate"));
+    let basis = NamedNode::new_unchecked(format!("{}basis", dataset.base().vocabulary()));
+    let inference = NamedNode::new_unchecked(format!("{}Inference", dataset.base().vocabulary()));
+    let first_value = |event: &NamedNode, predicate: &NamedNode| -> Result<Option<String>> {
+        for quad in store.quads_for_pattern(
+            Some(event.as_ref().into()),
+            Some(predicate.as_ref()),
+            None,
+            None,
+        ) {
+            if let Term::Literal(l) = quad?.object {
+                return Ok(Some(l.value().to_owned()));
             }
         }
+        Ok(None)
+    };
+    let mut found: Vec<(NamedNode, Date, Date, bool)> = Vec::new();
+    let mut labels: std::collections::HashMap<NamedNode, Vec<Literal>> =
+        std::collections::HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for quad in store.quads_for_pattern(
+        None,
+        Some(rdf::TYPE),
+        Some(event_class.as_ref().into()),
+        None,
+    ) {
+        let NamedOrBlankNode::NamedNode(event) = quad?.subject else {
+            continue;
+        };
+        if !seen.insert(event.clone()) {
+            continue; // typed in more than one graph
+        }
+        let start = first_value(&event, &start_date)?.and_then(|s| day_range(&s));
+        let end = first_value(&event, &end_date)?.and_then(|s| day_range(&s));
+        let (Some(first), Some(last)) =
+            (start.or(end).map(|(a, _)| a), end.or(start).map(|(_, b)| b))
+        else {
+            continue;
+        };
+        // Inferred: some statement about the event rests on an inference.
+        let mut inferred = false;
+        for statement in
+            store.quads_for_pattern(None, Some(rdf::SUBJECT), Some(event.as_ref().into()), None)
+        {
+            let statement = statement?.subject;
+            let mut grounds = store.quads_for_pattern(
+                Some(statement.as_ref()),
+                Some(basis.as_ref()),
+                Some(inference.as_ref().into()),
+                None,
+            );
+            if let Some(ground) = grounds.next() {
+                ground?;
+                inferred = true;
+                break;
+            }
+        }
+        let mut names = Vec::new();
+        for quad in
+            store.quads_for_pattern(Some(event.as_ref().into()), Some(rdfs::LABEL), None, None)
+        {
+            if let Term::Literal(l) = quad?.object {
+                if !names.contains(&l) {
+                    names.push(l);
+                }
+            }
+        }
+        labels.insert(event.clone(), names);
+        found.push((event, first, last, inferred));
     }
     // Dates with a time zone are only partly ordered; ours have none.
     found.sort_by(|a, b| {
@@ -325,19 +368,6 @@ pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
         .enumerate()
         .map(|(i, (event, ..))| (event.clone(), i))
         .collect();
-    let mut labels: std::collections::HashMap<NamedNode, Vec<Literal>> =
-        std::collections::HashMap::new();
-    let query = "SELECT DISTINCT ?event ?label WHERE { ?event a schema:Event ; rdfs:label ?label }";
-    if let QueryResults::Solutions(solutions) = crate::sparql::run(dataset, query)? {
-        for solution in solutions {
-            let solution = solution.map_err(crate::sparql::evaluation_error)?;
-            if let (Some(Term::NamedNode(event)), Some(Term::Literal(label))) =
-                (solution.get("event"), solution.get("label"))
-            {
-                labels.entry(event.clone()).or_default().push(label.clone());
-            }
-        }
-    }
     Ok(DatedEvents {
         events: found,
         position,

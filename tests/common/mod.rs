@@ -201,7 +201,17 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so the server removes its scratch directory (the dump
+    /// files) as it would in use; SIGKILL only if it does not stop.
     fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &self.pid().to_string()])
+                .status();
+            if self.wait_exit(std::time::Duration::from_secs(3)).is_some() {
+                return;
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

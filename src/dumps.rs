@@ -57,11 +57,6 @@ impl Dumps {
     pub fn get(&self, name: &str) -> Option<&DumpFile> {
         self.files.iter().find(|f| f.name == name)
     }
-
-    /// The directory holding the files.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
 }
 
 impl Drop for Dumps {

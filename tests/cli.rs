@@ -332,22 +332,13 @@ mod persistent {
             "data/facts.ttl",
         ]);
         assert!(out.status.success(), "{}", stderr(&out));
-        let ask = |store: &Path, query: &str| {
-            let out = run(&[
-                "query",
-                "--store",
-                store.to_str().unwrap(),
-                "--format",
-                "csv",
-                query,
-            ]);
-            assert!(out.status.success(), "{}", stderr(&out));
-            stdout(&out).lines().nth(1).unwrap().trim().to_owned()
-        };
         let all = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }";
-        assert_eq!(ask(&into_default, all), count(&store).to_string());
         assert_eq!(
-            ask(
+            common::store_value(&into_default, all),
+            count(&store).to_string()
+        );
+        assert_eq!(
+            common::store_value(
                 &into_default,
                 "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
             ),

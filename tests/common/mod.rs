@@ -253,18 +253,29 @@ pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The number of triples in a persistent store, by `dialogue-graph query`.
-pub fn store_triples(store: &std::path::Path) -> u64 {
+/// The first value of a one-row SELECT on a persistent store, by
+/// `dialogue-graph query`.
+pub fn store_value(store: &std::path::Path, query: &str) -> String {
     let out = run(&[
         "query",
         "--store",
         store.to_str().unwrap(),
         "--format",
         "csv",
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        query,
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out).lines().nth(1).unwrap().trim().parse().unwrap()
+    stdout(&out).lines().nth(1).unwrap().trim().to_owned()
+}
+
+/// The number of triples in a persistent store's named graphs.
+pub fn store_triples(store: &std::path::Path) -> u64 {
+    store_value(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    )
+    .parse()
+    .unwrap()
 }
 
 /// `dialogue-graph load --quiet --store STORE FILES...`, which must succeed.

@@ -161,6 +161,64 @@ pub struct ServeArgs {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub sources: ServeSourceArgs,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// Serving the data of a SPARQL engine elsewhere instead of a store here.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Serving a remote SPARQL engine")]
+pub struct RemoteArgs {
+    /// Serve the data of this SPARQL 1.1 endpoint (Virtuoso, QLever, GraphDB, Oxigraph server...) instead of a store of its own
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DIALOGUE_GRAPH_SPARQL_ENDPOINT",
+        conflicts_with = "store"
+    )]
+    pub sparql_endpoint: Option<String>,
+    /// Forward SPARQL Update (from requests with the --update-token) to this endpoint
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "DIALOGUE_GRAPH_SPARQL_UPDATE_ENDPOINT",
+        requires = "sparql_endpoint"
+    )]
+    pub sparql_update_endpoint: Option<String>,
+    /// A graph of the endpoint that holds the data (repeat for several); queries that name no graph see these. Without it, the endpoint's default graph
+    #[arg(
+        long,
+        value_name = "IRI",
+        env = "DIALOGUE_GRAPH_SPARQL_GRAPHS",
+        value_delimiter = ',',
+        requires = "sparql_endpoint"
+    )]
+    pub sparql_graph: Vec<String>,
+    /// User name for HTTP Basic authentication at the endpoint
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "DIALOGUE_GRAPH_SPARQL_USER",
+        requires = "sparql_endpoint"
+    )]
+    pub sparql_user: Option<String>,
+    /// Password for HTTP Basic authentication at the endpoint (better given in the environment)
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "DIALOGUE_GRAPH_SPARQL_PASSWORD",
+        hide_env_values = true,
+        requires = "sparql_user"
+    )]
+    pub sparql_password: Option<String>,
+    /// Pages, documents, counts and dumps built from the endpoint are reused for this many seconds, then rebuilt (the data there may change)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60.0,
+        env = "DIALOGUE_GRAPH_SPARQL_REFRESH"
+    )]
+    pub sparql_refresh: f64,
 }
 
 /// `SourceArgs` for `serve`, also settable from the environment and the config file.

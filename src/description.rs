@@ -35,24 +35,24 @@ pub struct GraphSizes {
 
 impl GraphSizes {
     pub fn count(dataset: &Dataset) -> Result<Self> {
-        let store = dataset.store();
+        if !dataset.backend().cheap_lookups() {
+            return crate::backend::queries::graph_sizes(dataset);
+        }
         let mut graphs = Vec::new();
-        for graph in store.named_graphs() {
-            if let NamedOrBlankNode::NamedNode(name) = graph? {
-                let size = store
-                    .quads_for_pattern(
-                        None,
-                        None,
-                        None,
-                        Some(GraphNameRef::NamedNode(name.as_ref())),
-                    )
-                    .count();
-                graphs.push((name, size));
-            }
+        for name in dataset.backend().named_graphs()? {
+            let size = dataset
+                .quads_for_pattern(
+                    None,
+                    None,
+                    None,
+                    Some(GraphNameRef::NamedNode(name.as_ref())),
+                )
+                .count();
+            graphs.push((name, size));
         }
         graphs.sort();
         Ok(Self {
-            total: store.len()?,
+            total: dataset.len()?,
             graphs,
         })
     }
@@ -192,18 +192,23 @@ impl DatasetStats {
         let properties = select(
             "SELECT ?x (COUNT(*) AS ?n) WHERE { ?s ?x ?o } GROUP BY ?x ORDER BY DESC(?n) ?x",
         )?;
-        let prefix = base.resolve("id/");
-        let mut entities = std::collections::HashSet::new();
-        for quad in dataset.store().iter() {
-            if let NamedOrBlankNode::NamedNode(s) = quad?.subject {
-                if let Some(rest) = s.as_str().strip_prefix(&prefix) {
-                    entities.insert(rest.split('#').next().unwrap_or(rest).to_owned());
+        let entities = if dataset.backend().cheap_lookups() {
+            let prefix = base.resolve("id/");
+            let mut entities = std::collections::HashSet::new();
+            for quad in dataset.iter() {
+                if let NamedOrBlankNode::NamedNode(s) = quad?.subject {
+                    if let Some(rest) = s.as_str().strip_prefix(&prefix) {
+                        entities.insert(rest.split('#').next().unwrap_or(rest).to_owned());
+                    }
                 }
             }
-        }
+            entities.len()
+        } else {
+            crate::backend::queries::entity_count(dataset)?
+        };
         Ok(Self {
-            triples: dataset.store().len()?,
-            entities: entities.len(),
+            triples: dataset.len()?,
+            entities,
             classes,
             properties,
         })

@@ -68,7 +68,7 @@ pub fn write_dump<W: Write>(dataset: &Dataset, format: DumpFormat, mut writer: W
 
 fn write_quads<W: Write>(dataset: &Dataset, format: DumpFormat, writer: W) -> Result<W> {
     let mut serializer = rdf_serializer(format.rdf_format(), dataset.base()).for_writer(writer);
-    for quad in dataset.store().iter() {
+    for quad in dataset.iter() {
         let quad = quad?;
         if format == DumpFormat::Nquads {
             serializer.serialize_quad(&quad)?;

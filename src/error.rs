@@ -115,6 +115,21 @@ pub enum Error {
     #[error("{what} is not known here: see / for what this server publishes")]
     NotFoundPage { what: String, html: bool },
 
+    /// The remote SPARQL engine (`serve --sparql-endpoint`) cannot be reached.
+    #[error("the SPARQL engine behind this server cannot be reached ({0}); try again shortly")]
+    BackendUnavailable(String),
+
+    /// The remote SPARQL engine did not answer within the query timeout.
+    #[error(
+        "the SPARQL engine behind this server did not answer in time; try again shortly, or ask for less"
+    )]
+    BackendTimeout,
+
+    /// The remote SPARQL engine answered with an error, or with something
+    /// that is not SPARQL results.
+    #[error("{0}")]
+    Backend(String),
+
     #[error("SHACL: {0}")]
     Shacl(String),
 
@@ -142,6 +157,8 @@ impl Error {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::BackendUnavailable(_) | Error::Backend(_) => StatusCode::BAD_GATEWAY,
+            Error::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
             // Only an authorised operator can ask for a reload, so the reason
             // (which names the broken file) is theirs to see.
             Error::ReloadFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -182,7 +199,10 @@ impl IntoResponse for Error {
                 HeaderValue::from_static("Bearer realm=\"dialogue-graph\""),
             );
         }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        if matches!(
+            status,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+        ) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

@@ -5,6 +5,7 @@
 //! The binary's subcommands live in [`commands`]; everything they do is a
 //! plain function in the other modules, which the tests call directly.
 
+pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -178,7 +178,6 @@ impl Collector<'_> {
         let mut triples = Vec::new();
         for quad in self
             .dataset
-            .store()
             .quads_for_pattern(Some(subject), None, None, None)
         {
             let triple = Triple::from(quad?);
@@ -216,7 +215,10 @@ impl Collector<'_> {
 
 /// Whether the store says anything about `iri` (as subject or object).
 pub fn exists(dataset: &Dataset, iri: &NamedNode) -> Result<bool> {
-    let store = dataset.store();
+    if !dataset.backend().cheap_lookups() {
+        return crate::backend::queries::exists(dataset, iri);
+    }
+    let store = dataset;
     if let Some(quad) = store
         .quads_for_pattern(Some(iri.as_ref().into()), None, None, None)
         .next()
@@ -246,11 +248,14 @@ pub fn describe_page(
     iri: &NamedNode,
     page: usize,
 ) -> Result<Option<Description>> {
+    if !dataset.backend().cheap_lookups() {
+        return crate::backend::queries::describe_page(dataset, iri, page);
+    }
     let page = page.max(1);
     if !exists(dataset, iri)? {
         return Ok(None);
     }
-    let store = dataset.store();
+    let store = dataset;
     let mut collector = Collector {
         dataset,
         seen: HashSet::new(),
@@ -294,7 +299,7 @@ pub fn describe_page(
     let mut annotations: BTreeSet<NamedNode> = BTreeSet::new();
     let statements: Vec<Quad> = store
         .quads_for_pattern(None, Some(rdf::SUBJECT), Some(iri.as_ref().into()), None)
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_>>()?;
     for statement in statements {
         let node = statement.subject.clone();
         description
@@ -424,10 +429,7 @@ pub fn label_in<'a>(
 /// The `rdfs:label` literals of `iri` anywhere in the store.
 pub fn labels_of(dataset: &Dataset, iri: &NamedNode) -> Result<Vec<Literal>> {
     let mut labels = Vec::new();
-    for quad in
-        dataset
-            .store()
-            .quads_for_pattern(Some(iri.as_ref().into()), Some(rdfs::LABEL), None, None)
+    for quad in dataset.quads_for_pattern(Some(iri.as_ref().into()), Some(rdfs::LABEL), None, None)
     {
         if let Term::Literal(l) = quad?.object {
             if !labels.contains(&l) {

@@ -246,7 +246,7 @@ pub struct Timeline {
 }
 
 /// The first and last day of a date or a year-month.
-fn day_range(value: &str) -> Option<(Date, Date)> {
+pub fn day_range(value: &str) -> Option<(Date, Date)> {
     if let Ok(date) = Date::from_str(value) {
         return Some((date, date));
     }
@@ -281,10 +281,13 @@ pub struct DatedEvents {
 }
 
 pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
+    if !dataset.backend().cheap_lookups() {
+        return crate::backend::queries::dated_events(dataset);
+    }
     // Index lookups event by event, not one SPARQL query: the query's joins
     // held ~90 MB of working memory at a million triples, which the
     // allocator then kept.
-    let store = dataset.store();
+    let store = dataset;
     let schema = |local: &str| NamedNode::new_unchecked(format!("http://schema.org/{local}"));
     let (event_class, start_date, end_date) =
         (schema("Event"), schema("startDate"), schema("endDate"));
@@ -357,22 +360,32 @@ pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
         labels.insert(event.clone(), names);
         found.push((event, first, last, inferred));
     }
-    // Dates with a time zone are only partly ordered; ours have none.
-    found.sort_by(|a, b| {
-        a.1.partial_cmp(&b.1)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| a.0.as_str().cmp(b.0.as_str()))
-    });
-    let position = found
-        .iter()
-        .enumerate()
-        .map(|(i, (event, ..))| (event.clone(), i))
-        .collect();
-    Ok(DatedEvents {
-        events: found,
-        position,
-        labels,
-    })
+    Ok(DatedEvents::from_parts(found, labels))
+}
+
+impl DatedEvents {
+    /// The list from its events (in any order) and their labels.
+    pub fn from_parts(
+        mut found: Vec<(NamedNode, Date, Date, bool)>,
+        labels: std::collections::HashMap<NamedNode, Vec<Literal>>,
+    ) -> Self {
+        // Dates with a time zone are only partly ordered; ours have none.
+        found.sort_by(|a, b| {
+            a.1.partial_cmp(&b.1)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.0.as_str().cmp(b.0.as_str()))
+        });
+        let position = found
+            .iter()
+            .enumerate()
+            .map(|(i, (event, ..))| (event.clone(), i))
+            .collect();
+        DatedEvents {
+            events: found,
+            position,
+            labels,
+        }
+    }
 }
 
 /// The events around `focus` (or the latest ones), placed on a time axis.

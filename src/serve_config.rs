@@ -35,6 +35,12 @@ pub struct FileConfig {
     pub queries_dir: Option<PathBuf>,
     pub ontology_dir: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    pub sparql_endpoint: Option<String>,
+    pub sparql_update_endpoint: Option<String>,
+    pub sparql_graph: Option<Vec<String>>,
+    pub sparql_user: Option<String>,
+    pub sparql_password: Option<String>,
+    pub sparql_refresh: Option<f64>,
 }
 
 /// Where a value came from.
@@ -142,6 +148,42 @@ pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
         |v| v
     );
     layer!("data_dir", file.data_dir, args.sources.data_dir, |v| v);
+    layer!(
+        "sparql_endpoint",
+        file.sparql_endpoint,
+        args.remote.sparql_endpoint,
+        Some
+    );
+    layer!(
+        "sparql_update_endpoint",
+        file.sparql_update_endpoint,
+        args.remote.sparql_update_endpoint,
+        Some
+    );
+    layer!(
+        "sparql_graph",
+        file.sparql_graph,
+        args.remote.sparql_graph,
+        |v| v
+    );
+    layer!(
+        "sparql_user",
+        file.sparql_user,
+        args.remote.sparql_user,
+        Some
+    );
+    layer!(
+        "sparql_password",
+        file.sparql_password,
+        args.remote.sparql_password,
+        Some
+    );
+    layer!(
+        "sparql_refresh",
+        file.sparql_refresh,
+        args.remote.sparql_refresh,
+        |v| v
+    );
     Ok(Resolved { args, sources })
 }
 
@@ -182,6 +224,39 @@ impl Resolved {
             ("queries_dir", Some(path(&a.queries_dir))),
             ("ontology_dir", Some(path(&a.sources.ontology_dir))),
             ("data_dir", Some(path(&a.sources.data_dir))),
+            (
+                "sparql_endpoint",
+                a.remote.sparql_endpoint.as_deref().map(string),
+            ),
+            (
+                "sparql_update_endpoint",
+                a.remote.sparql_update_endpoint.as_deref().map(string),
+            ),
+            (
+                "sparql_graph",
+                (!a.remote.sparql_graph.is_empty()).then(|| {
+                    toml::Value::Array(
+                        a.remote
+                            .sparql_graph
+                            .iter()
+                            .map(|g| toml::Value::String(g.clone()))
+                            .collect(),
+                    )
+                    .to_string()
+                }),
+            ),
+            ("sparql_user", a.remote.sparql_user.as_deref().map(string)),
+            (
+                "sparql_password",
+                a.remote
+                    .sparql_password
+                    .as_ref()
+                    .map(|_| string("(set, not shown)")),
+            ),
+            (
+                "sparql_refresh",
+                Some(toml::Value::Float(a.remote.sparql_refresh).to_string()),
+            ),
         ];
         let mut out = String::new();
         for (id, value) in values {

@@ -8,10 +8,7 @@ use std::sync::{Arc, OnceLock};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{
-    CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError,
-    QueryResults, SparqlEvaluator,
-};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
@@ -66,6 +63,24 @@ pub struct QueryOptions {
     pub allow_service: bool,
 }
 
+/// A query parsed and checked, with the protocol's options: what a
+/// [`Backend`](crate::backend::Backend) evaluates.
+#[derive(Clone)]
+pub struct PreparedQuery {
+    /// The parsed query: relative IRIs resolved, prefixes expanded, so its
+    /// text (`to_string()`) stands on its own for another engine.
+    pub query: spargebra::Query,
+    pub options: QueryOptions,
+    pub cancellation: CancellationToken,
+}
+
+/// An update parsed and checked, with its `using-graph-uri` options.
+#[derive(Clone)]
+pub struct PreparedUpdate {
+    pub update: spargebra::Update,
+    pub options: QueryOptions,
+}
+
 /// Parses `query` after checking its nesting depth. The base IRI of the
 /// dataset is the query's base, and its prefixes (plus the project's own `dg:`)
 /// are predeclared, so `dg:outcome` works without a PREFIX line.
@@ -74,28 +89,21 @@ pub fn prepare(
     base: &BaseIri,
     options: &QueryOptions,
     cancellation: CancellationToken,
-) -> Result<PreparedSparqlQuery> {
+) -> Result<PreparedQuery> {
     check_nesting(query)?;
-    let mut prepared = evaluator(base, options)?
-        .with_cancellation_token(cancellation)
+    let query = parser(base)?
         .parse_query(query)
         .map_err(|e| Error::QuerySyntax(e.to_string()))?;
-    let dataset = prepared.dataset_mut();
-    // The protocol's graphs override the query's FROM; a query with neither
-    // runs over the union of all the named graphs the data was loaded into.
-    if !options.default_graphs.is_empty()
-        || !options.named_graphs.is_empty()
-        || dataset.is_default_dataset()
-    {
-        apply_protocol_dataset(dataset, options);
-    }
-    Ok(prepared)
+    Ok(PreparedQuery {
+        query,
+        options: options.clone(),
+        cancellation,
+    })
 }
 
-/// An evaluator with the dataset's base IRI, the predeclared prefixes, and
-/// `SERVICE` disabled unless allowed.
-fn evaluator(base: &BaseIri, options: &QueryOptions) -> Result<SparqlEvaluator> {
-    let mut evaluator = SparqlEvaluator::new()
+/// A parser with the dataset's base IRI and the predeclared prefixes.
+fn parser(base: &BaseIri) -> Result<spargebra::SparqlParser> {
+    let mut parser = spargebra::SparqlParser::new()
         .with_base_iri(base.as_str())
         .map_err(|e| Error::InvalidBaseIri {
             iri: base.to_string(),
@@ -106,14 +114,11 @@ fn evaluator(base: &BaseIri, options: &QueryOptions) -> Result<SparqlEvaluator> 
         .map(|(p, n)| (*p, (*n).to_owned()))
         .chain([("dg", base.vocabulary())])
     {
-        evaluator = evaluator
+        parser = parser
             .with_prefix(prefix, namespace)
             .map_err(|e| Error::QuerySyntax(e.to_string()))?;
     }
-    if !options.allow_service {
-        evaluator = evaluator.without_default_http_service_handler();
-    }
-    Ok(evaluator)
+    Ok(parser)
 }
 
 /// Parses a SPARQL Update. `using_graphs` and `using_named_graphs` are the
@@ -123,30 +128,40 @@ pub fn prepare_update(
     update: &str,
     base: &BaseIri,
     options: &QueryOptions,
-) -> Result<PreparedSparqlUpdate> {
+) -> Result<PreparedUpdate> {
     check_nesting(update)?;
-    let mut prepared = evaluator(base, options)?
+    let update = parser(base)?
         .parse_update(update)
         .map_err(|e| Error::QuerySyntax(e.to_string()))?;
     let protocol_dataset = !options.default_graphs.is_empty() || !options.named_graphs.is_empty();
-    for dataset in prepared.using_datasets_mut() {
-        if !dataset.is_default_dataset() {
-            if protocol_dataset {
-                return Err(Error::BadRequest(
-                    "the update names its dataset (USING or WITH) and the request gives using-graph-uri or using-named-graph-uri: give one or the other".to_owned(),
-                ));
-            }
-            continue;
-        }
-        apply_protocol_dataset(dataset, options);
+    if protocol_dataset && names_its_dataset(&update) {
+        return Err(Error::BadRequest(
+            "the update names its dataset (USING or WITH) and the request gives using-graph-uri or using-named-graph-uri: give one or the other".to_owned(),
+        ));
     }
-    Ok(prepared)
+    Ok(PreparedUpdate {
+        update,
+        options: options.clone(),
+    })
+}
+
+/// Whether an operation of the update names its own dataset (USING, WITH).
+fn names_its_dataset(update: &spargebra::Update) -> bool {
+    update.operations.iter().any(|operation| {
+        matches!(
+            operation,
+            spargebra::GraphUpdateOperation::DeleteInsert { using: Some(_), .. }
+        )
+    })
 }
 
 /// Sets the dataset of the SPARQL protocol (`default-graph-uri`,
 /// `named-graph-uri` or their `using-` forms): the given default graphs, else
 /// the union of all graphs; the given named graphs, else all of them.
-fn apply_protocol_dataset(dataset: &mut oxigraph::sparql::QueryDataset, options: &QueryOptions) {
+pub fn apply_protocol_dataset(
+    dataset: &mut oxigraph::sparql::QueryDataset,
+    options: &QueryOptions,
+) {
     if options.default_graphs.is_empty() {
         dataset.set_default_graph_as_union();
     } else {
@@ -171,27 +186,11 @@ fn apply_protocol_dataset(dataset: &mut oxigraph::sparql::QueryDataset, options:
     }
 }
 
-/// Evaluates a prepared query. Solutions and triples are produced lazily as
-/// the caller iterates, so large results are never held whole in memory.
-pub fn execute(
-    dataset: &Dataset,
-    mut prepared: PreparedSparqlQuery,
-) -> Result<QueryResults<'static>> {
-    // The union of all graphs is the default graph itself when the store has
-    // no named graph (`load --default-graph`); said so, the engine reads one
-    // index instead of merging all of them (about 20 % of a GROUP BY over a
-    // million triples).
-    let spec = prepared.dataset_mut();
-    if spec.default_graph_graphs().is_none()
-        && spec.available_named_graphs().is_none()
-        && dataset.store().named_graphs().next().is_none()
-    {
-        spec.set_default_graph(vec![GraphName::DefaultGraph]);
-    }
-    prepared
-        .on_store(dataset.store())
-        .execute()
-        .map_err(evaluation_error)
+/// Evaluates a prepared query on the dataset's backend. Solutions and
+/// triples are produced lazily as the caller iterates, so large results are
+/// never held whole in memory.
+pub fn execute(dataset: &Dataset, prepared: PreparedQuery) -> Result<QueryResults<'static>> {
+    dataset.backend().query(prepared)
 }
 
 /// Sorts evaluation errors into the client's (a `SERVICE` this endpoint will

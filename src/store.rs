@@ -16,10 +16,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParseError, RdfParser};
 use std::collections::HashMap;
 
-use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{
+    BlankNode, GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode,
+    NamedOrBlankNodeRef, Term, TermRef,
+};
 use oxigraph::store::{LoaderError, Store};
 use sha2::{Digest, Sha256};
 
+use crate::backend::remote::Remote;
+use crate::backend::{Backend, Embedded, Quads};
 use crate::config::{BaseIri, Sources};
 use crate::error::{Error, Result};
 
@@ -42,12 +47,18 @@ impl DataVersion {
     }
 }
 
-/// A store together with the base IRI its data was loaded under.
+/// The data served: a backend (the embedded store, or a remote SPARQL
+/// endpoint) together with the base IRI of its entities and the version of
+/// the data. Cloning is cheap: the backend is shared.
 #[derive(Clone)]
 pub struct Dataset {
-    store: Store,
+    backend: Arc<dyn Backend>,
     base: BaseIri,
     version: Arc<RwLock<DataVersion>>,
+    /// For data that can change behind the server's back (a remote
+    /// endpoint): how long one version is served before the next one starts,
+    /// so caches and dumps follow the data within this bound.
+    refresh: Option<std::time::Duration>,
 }
 
 impl Dataset {
@@ -75,17 +86,56 @@ impl Dataset {
 
     fn new(store: Store, base: BaseIri, version: DataVersion) -> Self {
         Self {
-            store,
+            backend: Arc::new(Embedded::new(store)),
             base,
             version: Arc::new(RwLock::new(version)),
+            refresh: None,
+        }
+    }
+
+    /// A store the caller filled (a page's working set fetched from a
+    /// remote endpoint), to be read with the same code as the real one.
+    pub fn in_memory(store: Store, base: &BaseIri) -> Self {
+        Self::new(
+            store,
+            base.clone(),
+            DataVersion {
+                tag: "in-memory".into(),
+                modified: SystemTime::now(),
+            },
+        )
+    }
+
+    /// Serves the data of a remote SPARQL endpoint. Its data can change
+    /// without this server knowing, so a new version starts every `refresh`.
+    pub fn remote(endpoint: Remote, base: &BaseIri, refresh: std::time::Duration) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(base.as_str());
+        hasher.update(endpoint.name());
+        hasher.update(format!("{:?} {}", SystemTime::now(), std::process::id()));
+        Self {
+            backend: Arc::new(endpoint),
+            base: base.clone(),
+            version: Arc::new(RwLock::new(DataVersion::from_hasher(hasher))),
+            refresh: Some(refresh),
         }
     }
 
     /// The version of the data now served.
     pub fn version(&self) -> DataVersion {
-        self.version
+        let version = self
+            .version
             .read()
-            .map_or_else(|e| e.into_inner().clone(), |v| v.clone())
+            .map_or_else(|e| e.into_inner().clone(), |v| v.clone());
+        match self.refresh {
+            Some(refresh) if version.modified.elapsed().is_ok_and(|age| age >= refresh) => {
+                self.touch();
+                self.version
+                    .read()
+                    .map_or_else(|e| e.into_inner().clone(), |v| v.clone())
+            }
+            _ => version,
+        }
     }
 
     /// Marks the data as changed (after an update), so caches and ETags move on.
@@ -120,8 +170,41 @@ impl Dataset {
         ))
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Where the triples are.
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    /// The embedded store, if the data is in one (not a remote endpoint).
+    pub fn store(&self) -> Option<&Store> {
+        self.backend.as_store()
+    }
+
+    /// The quads matching a pattern (see [`Backend::quads_for_pattern`]).
+    pub fn quads_for_pattern(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Quads<'_> {
+        self.backend
+            .quads_for_pattern(subject, predicate, object, graph)
+    }
+
+    /// Every quad.
+    pub fn iter(&self) -> Quads<'_> {
+        self.backend.quads_for_pattern(None, None, None, None)
+    }
+
+    /// How many quads there are.
+    pub fn len(&self) -> Result<usize> {
+        self.backend.len()
+    }
+
+    /// Whether there is no quad at all.
+    pub fn is_empty(&self) -> Result<bool> {
+        self.backend.is_empty()
     }
 
     pub fn base(&self) -> &BaseIri {

@@ -63,7 +63,7 @@ pub fn validate(sources: &Sources, base: &BaseIri) -> Result<Vec<Violation>> {
         let mut writer =
             oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NTriples)
                 .for_writer(&mut data);
-        for quad in dataset.store().iter() {
+        for quad in dataset.iter() {
             let quad = quad?;
             writer.serialize_triple(oxigraph::model::TripleRef::from(quad.as_ref()))?;
         }

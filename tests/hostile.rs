@@ -265,7 +265,18 @@ fn nested_and_exponential_queries_are_stopped() {
             .query(&[("query", query)])
             .send()
             .unwrap();
-        assert_eq!(response.status(), 503, "{query}");
+        // From a remote engine: 504 when it does not answer in time, or
+        // 502 with its own message when it refuses such a query (Virtuoso).
+        let expected: &[u16] = if common::engines::engine().is_some() {
+            &[502, 504]
+        } else {
+            &[503]
+        };
+        assert!(
+            expected.contains(&response.status().as_u16()),
+            "{query}: {}",
+            response.status()
+        );
         assert!(response.headers().contains_key("retry-after"));
         assert!(started.elapsed() < Duration::from_secs(6), "{query}");
     }

@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use crate::backend::remote::{Remote, RemoteConfig};
+use crate::cli::RemoteArgs;
 use crate::cli::ServeArgs;
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
 use crate::examples::load_examples;
 use crate::serve_config::resolve;
 use crate::server::{self, AppState, ReloadSource, Settings};
-use crate::store::base_for_store;
+use crate::store::{Dataset, base_for_store};
 
 /// `dialogue-graph config`: the effective configuration, as TOML.
 pub fn print_config(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
@@ -31,6 +33,11 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         return Err(Error::BadRequest(
             "--shutdown-timeout and --slow-query must be zero or a positive number of seconds"
                 .to_owned(),
+        ));
+    }
+    if !(args.remote.sparql_refresh.is_finite() && args.remote.sparql_refresh > 0.0) {
+        return Err(Error::BadRequest(
+            "--sparql-refresh must be a positive number of seconds".to_owned(),
         ));
     }
     if args.update_token.as_deref().is_some_and(|t| t.len() < 16) {
@@ -99,9 +106,9 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         })?;
         // Served from files, the data can be reloaded (SIGHUP, POST
         // /admin/reload); a persistent store changes through SPARQL Update.
-        let reload_from = match args.store {
-            Some(_) => None,
-            None => Some(ReloadSource {
+        let reload_from = match (&args.store, &args.remote.sparql_endpoint) {
+            (Some(_), _) | (_, Some(_)) => None,
+            (None, None) => Some(ReloadSource {
                 sources: args.sources.sources(),
                 base: base.clone(),
             }),
@@ -114,17 +121,42 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         let store = args.store.clone();
         let sources = args.sources.sources();
         let loaded_base = base.clone();
-        let dataset = tokio::task::spawn_blocking(move || {
-            super::open_dataset(store.as_deref(), &sources, &loaded_base)
+        let remote = remote_config(&args.remote, Duration::from_secs_f64(args.query_timeout))?;
+        let refresh = Duration::from_secs_f64(args.remote.sparql_refresh);
+        let dataset = tokio::task::spawn_blocking(move || match remote {
+            // The HTTP client owns a runtime of its own: made off the async threads.
+            Some(config) => Ok(Dataset::remote(
+                Remote::new(config)?,
+                &loaded_base,
+                refresh,
+            )),
+            None => super::open_dataset(store.as_deref(), &sources, &loaded_base),
         })
         .await
         .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-        let triples = dataset.store().len()?;
+        let name = dataset.backend().name();
+        let counted = {
+            let worker = dataset.clone();
+            tokio::task::spawn_blocking(move || worker.len())
+                .await
+                .map_err(|e| Error::QueryEvaluation(e.to_string()))?
+        };
+        // A remote engine that is down at start-up is not fatal: pages say
+        // so (502) until it answers.
+        let triples = match counted {
+            Ok(n) => n.to_string(),
+            Err(e) if dataset.store().is_none() => {
+                tracing::warn!(error = %e, "cannot count the triples at {name} yet");
+                eprintln!("dialogue-graph: cannot reach {name} yet ({e}); serving anyway");
+                "an unknown number of".to_owned()
+            }
+            Err(e) => return Err(e),
+        };
         state.warm_up(&dataset).await;
         state.install(dataset);
-        tracing::info!(%address, %base, triples, "serving");
+        tracing::info!(%address, %base, triples, backend = %name, "serving");
         eprintln!(
-            "dialogue-graph: serving {triples} triples on http://{address}/ (base IRI {base})"
+            "dialogue-graph: serving {triples} triples from {name} on http://{address}/ (base IRI {base})"
         );
         eprintln!("  SPARQL endpoint: http://{address}/sparql");
         server
@@ -136,4 +168,27 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
     runtime.shutdown_timeout(shutdown_timeout);
     drop(scratch);
     served
+}
+
+/// How to reach the remote SPARQL engine, if one is named.
+fn remote_config(args: &RemoteArgs, timeout: Duration) -> Result<Option<RemoteConfig>> {
+    let Some(endpoint) = args.sparql_endpoint.clone() else {
+        return Ok(None);
+    };
+    let graphs = args
+        .sparql_graph
+        .iter()
+        .map(|g| {
+            oxigraph::model::NamedNode::new(g.trim())
+                .map_err(|e| Error::BadRequest(format!("--sparql-graph {g:?} is not an IRI: {e}")))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Some(RemoteConfig {
+        endpoint,
+        update_endpoint: args.sparql_update_endpoint.clone(),
+        graphs,
+        user: args.sparql_user.clone(),
+        password: args.sparql_password.clone(),
+        timeout,
+    }))
 }

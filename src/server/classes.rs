@@ -143,12 +143,9 @@ pub async fn class(
             let dataset = &worker.dataset()?;
             let mut members = Vec::new();
             let mut anonymous = 0;
-            for quad in dataset.store().quads_for_pattern(
-                None,
-                Some(rdf::TYPE),
-                Some(probe.as_ref().into()),
-                None,
-            ) {
+            for quad in
+                dataset.quads_for_pattern(None, Some(rdf::TYPE), Some(probe.as_ref().into()), None)
+            {
                 let subject = quad?.subject;
                 if subject.is_blank_node() {
                     anonymous += 1;
@@ -233,13 +230,21 @@ pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
             urls.push(base.resolve(&format!("class/{}", compact_iri(class.as_str(), base))));
         }
         let mut pages = std::collections::BTreeSet::new();
-        for quad in dataset.store().iter() {
-            let quad = quad?;
-            for term in [Term::from(quad.subject), quad.object] {
-                if let Term::NamedNode(n) = term {
-                    if let Some(path) = entity_path(base, n.as_str()) {
-                        pages.insert(path.to_owned());
+        if dataset.backend().cheap_lookups() {
+            for quad in dataset.iter() {
+                let quad = quad?;
+                for term in [Term::from(quad.subject), quad.object] {
+                    if let Term::NamedNode(n) = term {
+                        if let Some(path) = entity_path(base, n.as_str()) {
+                            pages.insert(path.to_owned());
+                        }
                     }
+                }
+            }
+        } else {
+            for iri in crate::backend::queries::minted_iris(dataset)? {
+                if let Some(path) = entity_path(base, iri.as_str()) {
+                    pages.insert(path.to_owned());
                 }
             }
         }

@@ -24,12 +24,18 @@ pub async fn readyz(State(state): State<SharedState>) -> Response {
                 .into_response();
         }
     };
-    let answer = tokio::task::spawn_blocking(move || dataset.store().is_empty()).await;
+    let remote = dataset.store().is_none();
+    let answer = tokio::task::spawn_blocking(move || dataset.is_empty()).await;
     match answer {
         Ok(Ok(false)) => (StatusCode::OK, "ready\n").into_response(),
         Ok(Ok(true)) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "not ready: the store is empty\n",
+        )
+            .into_response(),
+        _ if remote => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: the SPARQL engine does not answer\n",
         )
             .into_response(),
         _ => (

@@ -53,20 +53,28 @@ pub async fn get(
         return Ok(validators.not_modified());
     }
     let dataset = &state.dataset()?;
-    let mut main = Vec::new();
-    for path in MAIN {
-        let labels = labels_of(dataset, &entity_iri(dataset.base(), path))?;
-        if let Some(label) = label_in(labels.iter(), lang.code()) {
-            main.push(Item {
-                href: format!("/page/{path}{lang_query}"),
-                name: Text {
-                    value: label.value().to_owned(),
-                    lang: label.language().map(html_lang).unwrap_or_default(),
-                },
-                count: 0,
-            });
+    // Off the async threads: each lookup may be a request to a remote engine.
+    let worker = dataset.clone();
+    let main_query = lang_query.clone();
+    let main = tokio::task::spawn_blocking(move || -> Result<Vec<Item>> {
+        let mut main = Vec::new();
+        for path in MAIN {
+            let labels = labels_of(&worker, &entity_iri(worker.base(), path))?;
+            if let Some(label) = label_in(labels.iter(), lang.code()) {
+                main.push(Item {
+                    href: format!("/page/{path}{main_query}"),
+                    name: Text {
+                        value: label.value().to_owned(),
+                        lang: label.language().map(html_lang).unwrap_or_default(),
+                    },
+                    count: 0,
+                });
+            }
         }
-    }
+        Ok(main)
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
     let events = state.dated_events(dataset).await?;
     let timeline = timeline(dataset, &events, None, lang, &lang_query)?;
     let html = HomePage {

@@ -188,6 +188,11 @@ impl AppState {
     /// file fails, the error says which and the data served stays as it was.
     pub async fn reload(self: &Arc<Self>) -> Result<ReloadReport> {
         let Some(source) = self.reload_from.clone() else {
+            if self.dataset().is_ok_and(|d| d.store().is_none()) {
+                return Err(Error::Conflict(
+                    "this server serves a remote SPARQL engine: change the data there; pages follow within --sparql-refresh seconds".to_owned(),
+                ));
+            }
             return Err(Error::Conflict(
                 "this server serves a persistent store: change it with SPARQL Update, or stop the server, run `dialogue-graph load` and start it again".to_owned(),
             ));
@@ -198,7 +203,7 @@ impl AppState {
         let started = std::time::Instant::now();
         let built = tokio::task::spawn_blocking(move || {
             let dataset = Dataset::from_sources(&source.sources, &source.base)?;
-            let triples = dataset.store().len()?;
+            let triples = dataset.len()?;
             Ok::<_, Error>((dataset, triples))
         })
         .await
@@ -380,7 +385,17 @@ async fn finish_response(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    // Kept (a cheap shared copy) for the rare error page below.
+    let accept = request.headers().get(header::ACCEPT).cloned();
     let mut response = next.run(request).await;
+    if matches!(
+        response.status(),
+        axum::http::StatusCode::BAD_GATEWAY
+            | axum::http::StatusCode::SERVICE_UNAVAILABLE
+            | axum::http::StatusCode::GATEWAY_TIMEOUT
+    ) {
+        response = unavailable_page(response, accept.as_ref()).await;
+    }
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         if !headers.contains_key(&name) {
@@ -389,6 +404,62 @@ async fn finish_response(
     }
     http_cache::tag_encoding(&mut response);
     response
+}
+
+/// A plain-text 502, 503 or 504 as an HTML page for a browser (its message
+/// inside), so a reader meets a page that says what happened, not bare text.
+async fn unavailable_page(
+    response: axum::response::Response,
+    accept: Option<&HeaderValue>,
+) -> axum::response::Response {
+    let wants_html = accept
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    if !(wants_html && plain) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let title = match parts.status {
+        axum::http::StatusCode::BAD_GATEWAY => "The data cannot be reached",
+        axum::http::StatusCode::GATEWAY_TIMEOUT => "The data took too long to answer",
+        _ => "Not available right now",
+    };
+    let page = UnavailablePage {
+        title,
+        message: String::from_utf8_lossy(&bytes).trim().to_owned(),
+    };
+    let Ok(html) = askama::Template::render(&page) else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let mut response = axum::response::Response::from_parts(parts, axum::body::Body::from(html));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+#[derive(askama::Template)]
+#[template(path = "unavailable.html")]
+struct UnavailablePage {
+    title: &'static str,
+    message: String,
+}
+
+impl UnavailablePage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> crate::pages::Lang {
+        crate::pages::Lang::En
+    }
 }
 
 /// Request ids: a random prefix per process and a counter. Unique within a

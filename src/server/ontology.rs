@@ -68,12 +68,11 @@ pub async fn ontology(
     let page = tokio::task::spawn_blocking(move || -> Result<OntologyPage> {
         let dataset = &worker.dataset()?;
         let base = dataset.base();
-        let store = dataset.store();
         let g = GraphNameRef::NamedNode(graph.as_ref());
         let values = |s: &NamedNode, p: oxigraph::model::NamedNodeRef<'_>| -> Result<Vec<Term>> {
-            store
+            dataset
                 .quads_for_pattern(Some(s.as_ref().into()), Some(p), None, Some(g))
-                .map(|q| q.map(|q| q.object).map_err(Error::from))
+                .map(|q| q.map(|q| q.object))
                 .collect()
         };
         let text_in = |terms: &[Term], lang: Lang| -> Option<Text> {
@@ -102,7 +101,7 @@ pub async fn ontology(
         let mut classes = Vec::new();
         let mut properties = Vec::new();
         let namespace = base.vocabulary();
-        for quad in store.quads_for_pattern(None, Some(rdf::TYPE), None, Some(g)) {
+        for quad in dataset.quads_for_pattern(None, Some(rdf::TYPE), None, Some(g)) {
             let quad = quad?;
             let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
                 continue;
@@ -176,7 +175,7 @@ async fn turtle(state: &SharedState) -> Result<Response> {
         let mut serializer =
             rdf_serializer(oxigraph::io::RdfFormat::Turtle, worker.dataset()?.base())
                 .for_writer(Vec::new());
-        for quad in worker.dataset()?.store().quads_for_pattern(
+        for quad in worker.dataset()?.quads_for_pattern(
             None,
             None,
             None,

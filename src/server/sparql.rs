@@ -319,10 +319,7 @@ async fn answer_update(
     let worker = dataset.clone();
     tokio::task::spawn_blocking(move || {
         let prepared = prepare_update(&update, worker.base(), &options)?;
-        prepared
-            .on_store(worker.store())
-            .execute()
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))
+        worker.backend().update(prepared)
     })
     .await
     .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
@@ -451,6 +448,7 @@ async fn run_streaming(
         .to_owned();
     let worker_state = state.clone();
     let clock = std::time::Instant::now();
+    let remote = dataset.store().is_none();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let _log = SlowQueryLog {
@@ -509,11 +507,22 @@ async fn run_streaming(
         deadline_cancellation.cancel();
     });
 
+    // Out of time: 503 when this server's engine was stopped, 504 when a
+    // remote engine did not answer (a gateway's timeout).
+    let timed_out = if remote {
+        Error::BackendTimeout
+    } else {
+        Error::QueryTimeout(timeout)
+    };
     let (media_type, truncated) = match tokio::time::timeout(remaining, head_rx).await {
         Ok(Ok(Ok(head))) => head,
         Ok(Ok(Err(Error::QueryEvaluation(_)))) if cancellation.is_cancelled() => {
             state.metrics.query_timeouts.inc();
-            return Err(Error::QueryTimeout(timeout));
+            return Err(timed_out);
+        }
+        Ok(Ok(Err(Error::BackendTimeout))) => {
+            state.metrics.query_timeouts.inc();
+            return Err(timed_out);
         }
         Ok(Ok(Err(e))) => return Err(e),
         Ok(Err(_)) => {
@@ -524,7 +533,7 @@ async fn run_streaming(
         Err(_) => {
             cancellation.cancel();
             state.metrics.query_timeouts.inc();
-            return Err(Error::QueryTimeout(timeout));
+            return Err(timed_out);
         }
     };
     let mut response = Response::new(Body::from_stream(ReceiverStream::new(body_rx)));

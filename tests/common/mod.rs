@@ -2,6 +2,8 @@
 //! dataset loaded from them, and SPARQL results as plain strings.
 #![allow(dead_code)]
 
+pub mod engines;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -117,9 +119,16 @@ impl Server {
 
     fn spawn(extra_args: &[&str], env: &[(&str, &str)], ready_line: &str) -> Server {
         use std::io::{BufRead, BufReader};
+        // Against a remote engine (DIALOGUE_GRAPH_TEST_BACKEND), the server
+        // gets its port, base IRI and data there; else a port of its own.
+        let serving: Vec<String> = match engines::engine() {
+            Some(engine) => engines::server_args(engine, extra_args),
+            None => vec!["--bind".to_owned(), "127.0.0.1:0".to_owned()],
+        };
         let mut child = std::process::Command::new(binary())
             .current_dir(repo())
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .arg("serve")
+            .args(&serving)
             .args(extra_args)
             .envs(env.iter().copied())
             .stderr(std::process::Stdio::piped())

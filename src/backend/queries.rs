@@ -1,0 +1,392 @@
+//! The SPARQL queries the publisher sends when every lookup is a round trip
+//! (a remote endpoint): a page costs a handful of queries, not one request
+//! per triple pattern. Each function here gives the same answer as the
+//! index-lookup code it stands in for; the tests run both on the embedded
+//! store and compare.
+//!
+//! An entity page or data document (`describe_page`) is five queries:
+//!
+//! 1. its concise description: its triples, and those of the blank nodes
+//!    and `#fragment` IRIs it points to, three levels down (CONSTRUCT);
+//! 2. its evidence: the reified statements about it, and the annotations
+//!    quoting them with their parts (bodies, target, selectors) (CONSTRUCT);
+//! 3. one page of the triples pointing at it, ordered (SELECT, `LIMIT 500`);
+//! 4. only for a hub whose links fill more than a page: how many there are;
+//! 5. the labels of everything the above mentions (SELECT with `VALUES`, 100
+//!    IRIs per query).
+//!
+//! Their answers go into a small in-memory store, and the page is built from
+//! it by the same code as for the embedded store.
+
+use std::collections::{BTreeSet, HashMap};
+
+use oxigraph::model::vocab::{rdf, rdfs};
+use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::sparql::{QueryResults, QuerySolution};
+use oxigraph::store::Store;
+
+use super::remote::{PAGE_ROWS, results_error};
+use crate::description::GraphSizes;
+use crate::error::Result;
+use crate::linked_data::{self, Description, MAX_INCOMING, OA};
+use crate::pictures::{DatedEvents, day_range};
+use crate::store::Dataset;
+
+/// IRIs per `VALUES` block of a label query: the query stays well inside
+/// what a GET URL can carry.
+const LABELS_PER_QUERY: usize = 100;
+
+/// Whether the data says anything about `iri`: one ASK.
+pub fn exists(dataset: &Dataset, iri: &NamedNode) -> Result<bool> {
+    let query = format!("ASK {{ {{ {iri} ?p ?o }} UNION {{ ?s ?p {iri} }} }}");
+    match crate::sparql::run(dataset, &query)? {
+        QueryResults::Boolean(answer) => Ok(answer),
+        _ => Ok(false),
+    }
+}
+
+/// The description of `iri` with the `page`-th slice of its incoming links,
+/// from the queries listed at the top of this module.
+pub fn describe_page(
+    dataset: &Dataset,
+    iri: &NamedNode,
+    page: usize,
+) -> Result<Option<Description>> {
+    let page = page.max(1);
+    let scratch = Store::new()?;
+    let add = |triples: Vec<Triple>| -> Result<()> {
+        for triple in triples {
+            scratch.insert(&triple.in_graph(GraphName::DefaultGraph))?;
+        }
+        Ok(())
+    };
+    let fragment = Literal::new_simple_literal(format!("{}#", iri.as_str()));
+    let follow = |node: &str| format!("(isBlank({node}) || STRSTARTS(STR({node}), {fragment}))");
+    // 1. The concise description, three levels below the entity.
+    add(construct(
+        dataset,
+        "about",
+        &format!(
+            "CONSTRUCT {{ {iri} ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 . ?o3 ?p4 ?o4 }} WHERE {{
+  {iri} ?p1 ?o1 .
+  OPTIONAL {{ ?o1 ?p2 ?o2 . FILTER{}
+    OPTIONAL {{ ?o2 ?p3 ?o3 . FILTER{}
+      OPTIONAL {{ ?o3 ?p4 ?o4 . FILTER{} }} }} }}
+}}",
+            follow("?o1"),
+            follow("?o2"),
+            follow("?o3")
+        ),
+    )?)?;
+    // 2. The evidence: statements about the entity, the annotations quoting
+    // them, and the annotations' own parts.
+    let has_body = format!("<{OA}hasBody>");
+    // A part of the annotation: a blank node, or an IRI in the same document
+    // as the node pointing at it. (A FILTER inside nested OPTIONALs cannot
+    // see ?a, which is bound outside its group; the node above it it can.)
+    let part = |node: &str, above: &str| {
+        format!(
+            "(isBlank({node}) || STRSTARTS(STR({node}), CONCAT(STRBEFORE(CONCAT(STR({above}), \"#\"), \"#\"), \"#\")))"
+        )
+    };
+    add(construct(
+        dataset,
+        "evidence",
+        &format!(
+            "CONSTRUCT {{ ?st ?sp ?so . ?a ?ap ?ao . ?ao ?bp ?bo . ?bo ?cp ?co }} WHERE {{
+  {{ ?st {subject} {iri} . ?st ?sp ?so }}
+  UNION {{
+    {{ SELECT DISTINCT ?a WHERE {{ ?s0 {subject} {iri} . ?a {has_body} ?s0 . FILTER(isIRI(?a)) }} }}
+    ?a ?ap ?ao .
+    OPTIONAL {{ ?ao ?bp ?bo . FILTER{}
+      OPTIONAL {{ ?bo ?cp ?co . FILTER{} }} }} }}
+}}",
+            part("?ao", "?a"),
+            part("?bo", "?ao"),
+            subject = rdf::SUBJECT,
+        ),
+    )?)?;
+    // 3. One page of incoming links (evidence links are shown as evidence).
+    let incoming_pattern = format!(
+        "?s ?p {iri} . FILTER(?p NOT IN ({}, {}, {has_body}))",
+        rdf::SUBJECT,
+        rdf::OBJECT
+    );
+    let skip = (page - 1).saturating_mul(MAX_INCOMING);
+    let mut incoming = Vec::new();
+    for row in select(
+        dataset,
+        &format!(
+            "SELECT ?s ?p WHERE {{ {incoming_pattern} }} ORDER BY ?s ?p LIMIT {MAX_INCOMING} OFFSET {skip}"
+        ),
+    )? {
+        if let (Some(s), Some(Term::NamedNode(p))) = (subject_of(&row, "s"), row.get("p")) {
+            incoming.push(Triple::new(s, p.clone(), iri.clone()));
+        }
+    }
+    let shown = incoming.len();
+    // 4. A count, only when there may be more than this page.
+    let total = if page > 1 || shown >= MAX_INCOMING {
+        count(
+            dataset,
+            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ {incoming_pattern} }}"),
+        )?
+    } else {
+        shown
+    };
+    add(renamed("incoming", incoming))?;
+    // 5. Labels of everything mentioned.
+    let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
+    for quad in scratch.iter() {
+        let quad = quad?;
+        mentioned.insert(quad.predicate);
+        if let NamedOrBlankNode::NamedNode(s) = quad.subject {
+            mentioned.insert(s);
+        }
+        if let Term::NamedNode(o) = quad.object {
+            mentioned.insert(o);
+        }
+    }
+    let mentioned: Vec<NamedNode> = mentioned.into_iter().collect();
+    for batch in mentioned.chunks(LABELS_PER_QUERY) {
+        let values: Vec<String> = batch.iter().map(ToString::to_string).collect();
+        let mut labels = Vec::new();
+        for row in select(
+            dataset,
+            &format!(
+                "SELECT ?x ?l WHERE {{ VALUES ?x {{ {} }} ?x {} ?l }}",
+                values.join(" "),
+                rdfs::LABEL
+            ),
+        )? {
+            if let (Some(Term::NamedNode(x)), Some(l)) = (row.get("x"), row.get("l")) {
+                labels.push(Triple::new(x.clone(), rdfs::LABEL, l.clone()));
+            }
+        }
+        add(labels)?;
+    }
+
+    let view = Dataset::in_memory(scratch, dataset.base());
+    let Some(mut description) = linked_data::describe_page(&view, iri, 1)? else {
+        return Ok(None);
+    };
+    if page > 1 && description.incoming.is_empty() {
+        return Ok(None); // past the last page
+    }
+    description.page = page;
+    description.incoming_omitted = total.saturating_sub(skip + description.incoming.len());
+    Ok(Some(description))
+}
+
+/// Every dated event, from three queries (dates, inferences, labels).
+pub fn dated_events(dataset: &Dataset) -> Result<DatedEvents> {
+    const EVENT: &str = "<http://schema.org/Event>";
+    let vocabulary = dataset.base().vocabulary();
+    let mut dates: HashMap<NamedNode, (Option<String>, Option<String>)> = HashMap::new();
+    for row in paged_select(
+        dataset,
+        &format!(
+            "SELECT ?e ?start ?end WHERE {{ ?e a {EVENT} .
+  OPTIONAL {{ ?e <http://schema.org/startDate> ?start }}
+  OPTIONAL {{ ?e <http://schema.org/endDate> ?end }}
+  FILTER(isIRI(?e) && (BOUND(?start) || BOUND(?end))) }}"
+        ),
+    )? {
+        let Some(Term::NamedNode(event)) = row.get("e") else {
+            continue;
+        };
+        let value = |name: &str| match row.get(name) {
+            Some(Term::Literal(l)) => Some(l.value().to_owned()),
+            _ => None,
+        };
+        let entry = dates.entry(event.clone()).or_default();
+        entry.0 = entry.0.take().or_else(|| value("start"));
+        entry.1 = entry.1.take().or_else(|| value("end"));
+    }
+    let mut inferred = std::collections::HashSet::new();
+    for row in paged_select(
+        dataset,
+        &format!(
+            "SELECT DISTINCT ?e WHERE {{ ?e a {EVENT} . ?st {} ?e ; <{vocabulary}basis> <{vocabulary}Inference> }}",
+            rdf::SUBJECT
+        ),
+    )? {
+        if let Some(Term::NamedNode(event)) = row.get("e") {
+            inferred.insert(event.clone());
+        }
+    }
+    let mut labels: HashMap<NamedNode, Vec<Literal>> = HashMap::new();
+    for row in paged_select(
+        dataset,
+        &format!(
+            "SELECT DISTINCT ?e ?l WHERE {{ ?e a {EVENT} ; {} ?l }}",
+            rdfs::LABEL
+        ),
+    )? {
+        if let (Some(Term::NamedNode(event)), Some(Term::Literal(label))) =
+            (row.get("e"), row.get("l"))
+        {
+            let names = labels.entry(event.clone()).or_default();
+            if !names.contains(label) {
+                names.push(label.clone());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for (event, (start, end)) in dates {
+        let start = start.and_then(|s| day_range(&s));
+        let end = end.and_then(|s| day_range(&s));
+        let (Some(first), Some(last)) =
+            (start.or(end).map(|(a, _)| a), end.or(start).map(|(_, b)| b))
+        else {
+            continue;
+        };
+        let was_inferred = inferred.contains(&event);
+        labels.entry(event.clone()).or_default();
+        found.push((event, first, last, was_inferred));
+    }
+    labels.retain(|event, _| found.iter().any(|(e, ..)| e == event));
+    Ok(DatedEvents::from_parts(found, labels))
+}
+
+/// Triples per named graph, counted by the engine in one query.
+pub fn graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
+    let mut graphs = Vec::new();
+    if !dataset.backend().named_graphs()?.is_empty() {
+        for row in select(
+            dataset,
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        )? {
+            if let (Some(Term::NamedNode(g)), Some(Term::Literal(n))) = (row.get("g"), row.get("n"))
+            {
+                graphs.push((g.clone(), n.value().parse().unwrap_or(0)));
+            }
+        }
+    }
+    graphs.sort();
+    Ok(GraphSizes {
+        total: dataset.len()?,
+        graphs,
+    })
+}
+
+/// How many distinct entities this server mints (`BASE/id/...`, a
+/// `#fragment` counted with its entity) are subjects.
+pub fn entity_count(dataset: &Dataset) -> Result<usize> {
+    let prefix = Literal::new_simple_literal(dataset.base().resolve("id/"));
+    count(
+        dataset,
+        &format!(
+            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?s ?p ?o .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
+  BIND(STRBEFORE(CONCAT(STR(?s), \"#\"), \"#\") AS ?e) }}"
+        ),
+    )
+}
+
+/// Every IRI minted by this server that the data mentions (as subject or
+/// object), for the sitemap.
+pub fn minted_iris(dataset: &Dataset) -> Result<Vec<NamedNode>> {
+    let prefix = Literal::new_simple_literal(dataset.base().resolve("id/"));
+    let mut iris = Vec::new();
+    for row in paged_select(
+        dataset,
+        &format!(
+            "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }}
+  FILTER(isIRI(?x) && STRSTARTS(STR(?x), {prefix})) }}"
+        ),
+    )? {
+        if let Some(Term::NamedNode(x)) = row.get("x") {
+            iris.push(x.clone());
+        }
+    }
+    Ok(iris)
+}
+
+/// The rows of a SELECT.
+fn select(dataset: &Dataset, query: &str) -> Result<Vec<QuerySolution>> {
+    match crate::sparql::run(dataset, query)? {
+        QueryResults::Solutions(solutions) => solutions
+            .map(|s| s.map_err(results_error))
+            .collect::<Result<_>>(),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The rows of a SELECT that may have many, a page of [`PAGE_ROWS`] per
+/// query: engines cap one result (Virtuoso at 10,000 rows by default).
+fn paged_select(dataset: &Dataset, query: &str) -> Result<Vec<QuerySolution>> {
+    let mut rows = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = select(
+            dataset,
+            &format!("{query} LIMIT {PAGE_ROWS} OFFSET {offset}"),
+        )?;
+        let full = page.len() == PAGE_ROWS;
+        rows.extend(page);
+        if !full {
+            return Ok(rows);
+        }
+        offset += PAGE_ROWS;
+    }
+}
+
+/// The number `?n` of a counting SELECT.
+fn count(dataset: &Dataset, query: &str) -> Result<usize> {
+    Ok(select(dataset, query)?
+        .first()
+        .and_then(|row| match row.get("n") {
+            Some(Term::Literal(n)) => n.value().parse().ok(),
+            _ => None,
+        })
+        .unwrap_or(0))
+}
+
+/// The triples of a CONSTRUCT, with blank nodes renamed (engines may label
+/// them per answer, so labels from two answers must not meet).
+fn construct(dataset: &Dataset, prefix: &str, query: &str) -> Result<Vec<Triple>> {
+    match crate::sparql::run(dataset, query)? {
+        QueryResults::Graph(triples) => Ok(renamed(
+            prefix,
+            triples
+                .map(|t| t.map_err(results_error))
+                .collect::<Result<_>>()?,
+        )),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Blank nodes renamed `{prefix}1`, `{prefix}2`... in order of appearance:
+/// answers from two queries never share a label, and the same answer gives
+/// the same document each time (so its ETag and bytes stay put).
+fn renamed(prefix: &str, triples: Vec<Triple>) -> Vec<Triple> {
+    let mut fresh: HashMap<BlankNode, BlankNode> = HashMap::new();
+    let mut rename = |b: BlankNode| {
+        let next = fresh.len() + 1;
+        fresh
+            .entry(b)
+            .or_insert_with(|| BlankNode::new_unchecked(format!("{prefix}{next}")))
+            .clone()
+    };
+    triples
+        .into_iter()
+        .map(|mut t| {
+            if let NamedOrBlankNode::BlankNode(b) = t.subject {
+                t.subject = rename(b).into();
+            }
+            if let Term::BlankNode(b) = t.object {
+                t.object = rename(b).into();
+            }
+            t
+        })
+        .collect()
+}
+
+fn subject_of(row: &QuerySolution, name: &str) -> Option<NamedOrBlankNode> {
+    match row.get(name)? {
+        Term::NamedNode(n) => Some(n.clone().into()),
+        Term::BlankNode(b) => Some(b.clone().into()),
+        _ => None,
+    }
+}

@@ -59,6 +59,8 @@ pub struct Dataset {
     /// endpoint): how long one version is served before the next one starts,
     /// so caches and dumps follow the data within this bound.
     refresh: Option<std::time::Duration>,
+    /// Which period of `refresh` the current version belongs to.
+    period: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Dataset {
@@ -90,6 +92,7 @@ impl Dataset {
             base,
             version: Arc::new(RwLock::new(version)),
             refresh: None,
+            period: Arc::default(),
         }
     }
 
@@ -107,35 +110,60 @@ impl Dataset {
     }
 
     /// Serves the data of a remote SPARQL endpoint. Its data can change
-    /// without this server knowing, so a new version starts every `refresh`.
+    /// without this server knowing, so a new version starts every `refresh`
+    /// (counted from the Unix epoch, so that replicas in front of the same
+    /// engine agree on versions, and so on ETags, for a cache in between).
     pub fn remote(endpoint: Remote, base: &BaseIri, refresh: std::time::Duration) -> Self {
-        let mut hasher = Sha256::new();
-        hasher.update(base.as_str());
-        hasher.update(endpoint.name());
-        hasher.update(format!("{:?} {}", SystemTime::now(), std::process::id()));
-        Self {
+        let dataset = Self {
             backend: Arc::new(endpoint),
             base: base.clone(),
-            version: Arc::new(RwLock::new(DataVersion::from_hasher(hasher))),
+            version: Arc::new(RwLock::new(DataVersion {
+                tag: "".into(),
+                modified: SystemTime::UNIX_EPOCH,
+            })),
             refresh: Some(refresh),
+            period: Arc::new(u64::MAX.into()),
+        };
+        dataset.version();
+        dataset
+    }
+
+    /// The version of period `period` of `refresh`: the same on every
+    /// replica with the same base IRI and engine.
+    fn period_version(&self, period: u64, refresh: std::time::Duration) -> DataVersion {
+        let mut hasher = Sha256::new();
+        hasher.update(self.base.as_str());
+        hasher.update(self.backend.name());
+        hasher.update(period.to_le_bytes());
+        let millis = u64::try_from(refresh.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        DataVersion {
+            modified: SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_millis(period.saturating_mul(millis)),
+            ..DataVersion::from_hasher(hasher)
         }
     }
 
     /// The version of the data now served.
     pub fn version(&self) -> DataVersion {
-        let version = self
-            .version
-            .read()
-            .map_or_else(|e| e.into_inner().clone(), |v| v.clone());
-        match self.refresh {
-            Some(refresh) if version.modified.elapsed().is_ok_and(|age| age >= refresh) => {
-                self.touch();
-                self.version
-                    .read()
-                    .map_or_else(|e| e.into_inner().clone(), |v| v.clone())
+        use std::sync::atomic::Ordering;
+        if let Some(refresh) = self.refresh {
+            let millis = u64::try_from(refresh.as_millis())
+                .unwrap_or(u64::MAX)
+                .max(1);
+            let now = SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            let period = now / millis;
+            if self.period.swap(period, Ordering::Relaxed) != period {
+                let next = self.period_version(period, refresh);
+                *self.version.write().unwrap_or_else(|e| e.into_inner()) = next;
             }
-            _ => version,
         }
+        self.version
+            .read()
+            .map_or_else(|e| e.into_inner().clone(), |v| v.clone())
     }
 
     /// Marks the data as changed (after an update), so caches and ETags move on.

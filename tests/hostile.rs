@@ -30,8 +30,15 @@ fn assert_still_answers(server: &Server) {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.text().unwrap().contains("true"));
+    // A remote engine may still be working off a query this server gave up
+    // on (Virtuoso stops at its own MaxQueryExecutionTime): it answers, later.
+    let bound = if common::engines::engine().is_some() {
+        Duration::from_secs(10)
+    } else {
+        Duration::from_secs(1)
+    };
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < bound,
         "ASK took {:?}",
         started.elapsed()
     );

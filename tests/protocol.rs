@@ -858,6 +858,9 @@ fn browsers_get_the_query_editor_with_the_examples() {
 #[cfg(feature = "rocksdb")]
 #[test]
 fn updates_to_a_persistent_store_survive_a_restart() {
+    if common::engines::embedded_only("it serves a persistent store of the server's own") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let store_arg = store.to_str().unwrap();

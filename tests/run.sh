@@ -16,7 +16,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages: libclang for RocksDB's bindings; Chromium (and CJK fonts,
 # so Chinese pages render in screenshots) for the browser test; Python for the
 # real RDF and SPARQL clients (rdflib, PyLD, SPARQLWrapper).
-packages=(libclang-dev chromium fonts-noto-cjk)
+# Virtuoso, a SPARQL engine the HTTP tests run against as a remote backend.
+packages=(libclang-dev chromium fonts-noto-cjk virtuoso-opensource)
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
@@ -30,12 +31,15 @@ fi
 
 # A virtualenv (outside the clone, reused between runs) with the Python clients.
 venv="${DIALOGUE_GRAPH_VENV:-$HOME/.cache/dialogue-graph/venv}"
-if ! "$venv/bin/python" -c "import rdflib, SPARQLWrapper, pyld, requests" >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c "import rdflib, SPARQLWrapper, pyld, requests" >/dev/null 2>&1 \
+  || [ ! -x "$venv/bin/oxigraph" ]; then
   echo "creating the Python virtualenv $venv"
   python3 -m venv "$venv" || { as_root apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$venv"; }
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements.txt
 fi
 export DIALOGUE_GRAPH_PYTHON="$venv/bin/python"
+# Oxigraph's own server (from PyPI), the second remote engine.
+export DIALOGUE_GRAPH_OXIGRAPH="$venv/bin/oxigraph"
 export DIALOGUE_GRAPH_CHROMIUM="$(command -v chromium)"
 
 echo "== cargo fmt --check"
@@ -46,3 +50,13 @@ echo "== cargo clippy"
 cargo clippy --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --features rocksdb -- "$@"
+
+# The HTTP suites once more, each server serving its data from a real SPARQL
+# engine (`serve --sparql-endpoint`) that the tests start on loopback and load.
+# Same features as above, so nothing is rebuilt.
+http_suites=(--test linked_data --test protocol --test queries --test evidence
+  --test clients --test hostile --test server --test browser)
+for engine in oxigraph virtuoso; do
+  echo "== cargo test, HTTP suites against $engine"
+  DIALOGUE_GRAPH_TEST_BACKEND=$engine cargo test --features rocksdb "${http_suites[@]}" -- "$@"
+done

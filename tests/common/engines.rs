@@ -33,6 +33,8 @@ pub struct Engine {
     /// Its SPARQL query endpoint.
     pub endpoint: String,
     dir: PathBuf,
+    /// The engine's process (stopped by its watchdog when the tests end).
+    pub pid: u32,
     /// Virtuoso's SQL port (for `isql-vt`, which loads files).
     sql_port: u16,
 }
@@ -66,13 +68,18 @@ impl Engine {
     // The engine and its watchdog are meant to outlive this process's handles:
     // the watchdog stops the engine when the tests end.
     #[allow(clippy::zombie_processes)]
-    fn start(kind: Kind) -> Engine {
+    pub fn start(kind: Kind) -> Engine {
+        Self::start_at(kind, free_port())
+    }
+
+    /// An engine of `kind` answering on `http_port` of loopback.
+    #[allow(clippy::zombie_processes)]
+    pub fn start_at(kind: Kind, http_port: u16) -> Engine {
         let dir = tempfile::Builder::new()
             .prefix("dialogue-graph-engine-")
             .tempdir()
             .unwrap()
             .keep();
-        let http_port = free_port();
         let sql_port = free_port();
         let child = match kind {
             Kind::Oxigraph => {
@@ -129,6 +136,7 @@ impl Engine {
             kind,
             endpoint,
             dir,
+            pid: child.id(),
             sql_port,
         };
         engine.wait_until_it_answers();

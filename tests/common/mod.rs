@@ -123,6 +123,7 @@ impl Server {
         // gets its port, base IRI and data there; else a port of its own.
         let serving: Vec<String> = match engines::engine() {
             Some(engine) => engines::server_args(engine, extra_args),
+            None if extra_args.contains(&"--bind") => Vec::new(),
             None => vec!["--bind".to_owned(), "127.0.0.1:0".to_owned()],
         };
         let mut child = std::process::Command::new(binary())

@@ -104,7 +104,7 @@ ServerThreads = 10
 ResultSetMaxRows = 10000
 MaxQueryExecutionTime = 60
 EOF
-(cd "$work/virtuoso" && virtuoso-t +configfile virtuoso.ini +foreground >/dev/null 2>&1) &
+(cd "$work/virtuoso" && exec virtuoso-t +configfile virtuoso.ini +foreground >/dev/null 2>&1) &
 pids+=($!)
 wait_for "http://127.0.0.1:18702/sparql?query=ASK%7B%7D"
 timeout 600 isql-vt 127.0.0.1:18711 dba dba \

@@ -122,7 +122,16 @@ impl Remote {
             self.client.post(&self.config.endpoint).form(&params)
         };
         let request = self.authorise(request).header(ACCEPT, accept);
-        checked(request.send(), &self.config.endpoint)
+        let started = std::time::Instant::now();
+        let answer = checked(request.send(), &self.config.endpoint);
+        // `RUST_LOG=dialogue_graph::backend=debug` shows every query sent
+        // and how long the engine took to start answering it.
+        tracing::debug!(
+            millis = started.elapsed().as_secs_f64() * 1000.0,
+            query,
+            "SPARQL engine answered"
+        );
+        answer
     }
 
     fn authorise(

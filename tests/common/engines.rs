@@ -298,6 +298,11 @@ pub fn server_args(engine: &Engine, extra_args: &[&str]) -> Vec<String> {
     if value("--base-iri").is_none() {
         args.extend(["--base-iri".to_owned(), base]);
     }
+    // A new data version every hour, not every minute: a test's ETags must
+    // not move on between two requests (tests/remote.rs checks refreshing).
+    if value("--sparql-refresh").is_none() {
+        args.extend(["--sparql-refresh".to_owned(), "3600".to_owned()]);
+    }
     args
 }
 

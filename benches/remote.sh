@@ -9,8 +9,10 @@
 # For each: entity pages with wrk (8 connections, 10 s) cycling through all
 # events with the response cache off (every page is built: five queries to
 # the engine), the same with the cache on (what users mostly get), one cold
-# page's latency (median of 20), and a full N-Triples dump. Prints a
-# Markdown table; BENCHMARKS.md keeps a run.
+# page's latency (median of 20), and a full N-Triples dump. The remote
+# backends run with --sparql-refresh 3600, so no new data version starts
+# (emptying the cache) in the middle of a run. Prints a Markdown table;
+# BENCHMARKS.md keeps a run.
 #
 # Binds 127.0.0.1 only, bounds every step with `timeout`, and stops every
 # process it started (trap on exit).
@@ -120,8 +122,11 @@ serve() { # NAME EXTRA-ARGS...
 }
 stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
 
-rate() { # LUA-SCRIPT -> requests/s
-    timeout 30 wrk -t 2 -c 8 -d 10s -s "$1" "http://127.0.0.1:$PORT/" | awk '/Requests\/sec/ { printf "%.0f", $2 }'
+rate() { # LUA-SCRIPT -> requests/s (and the failed ones, if any)
+    timeout 30 wrk -t 2 -c 8 -d 10s -s "$1" "http://127.0.0.1:$PORT/" | awk '
+        /Requests\/sec/ { rate = $2 }
+        /Non-2xx/ { failed = $NF }
+        END { printf "%.0f", rate; if (failed) printf " (%s failed)", failed }'
 }
 
 median_page_ms() { # PATH: 20 cold builds (cache off), median in ms
@@ -137,8 +142,8 @@ dump_s() {
 
 declare -A backends=(
     [embedded]="--store $work/store"
-    [oxigraph]="--sparql-endpoint http://127.0.0.1:18701/query --sparql-graph $GRAPH"
-    [virtuoso]="--sparql-endpoint http://127.0.0.1:18702/sparql --sparql-graph $GRAPH"
+    [oxigraph]="--sparql-endpoint http://127.0.0.1:18701/query --sparql-graph $GRAPH --sparql-refresh 3600"
+    [virtuoso]="--sparql-endpoint http://127.0.0.1:18702/sparql --sparql-graph $GRAPH --sparql-refresh 3600"
 )
 first_event="$(head -1 "$work/paths")"
 
@@ -153,7 +158,9 @@ for name in embedded oxigraph virtuoso; do
     stop
     # shellcheck disable=SC2086
     serve "$name" ${backends[$name]}
-    rate "$work/cycle.lua" >/dev/null # fill the cache
+    # Fill the cache with every page once.
+    sed "s|^|http://127.0.0.1:$PORT|" "$work/paths" |
+        timeout 300 xargs -P 4 -I{} curl -s -o /dev/null -H "Accept: text/html" {}
     cached=$(rate "$work/cycle.lua")
     stop
     echo "| $name | $built | $cold | $cached | $dump |"

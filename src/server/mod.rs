@@ -432,10 +432,15 @@ async fn unavailable_page(
         axum::http::StatusCode::GATEWAY_TIMEOUT => "The data took too long to answer",
         _ => "Not available right now",
     };
-    let page = UnavailablePage {
-        title,
-        message: String::from_utf8_lossy(&bytes).trim().to_owned(),
-    };
+    // The message as a sentence: capital first.
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.trim();
+    let mut chars = text.chars();
+    let message = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    let page = UnavailablePage { title, message };
     let Ok(html) = askama::Template::render(&page) else {
         return axum::response::Response::from_parts(parts, axum::body::Body::from(bytes));
     };

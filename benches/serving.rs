@@ -30,6 +30,7 @@ fn dataset(base: &BaseIri) -> (tempfile::TempDir, Dataset) {
     let sources = Sources {
         ontology_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/ontology").into(),
         data_dir: data,
+        queries_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/queries").into(),
     };
     let dataset = Dataset::from_sources(&sources, base).expect("the graph loads");
     (dir, dataset)

@@ -53,6 +53,9 @@ pub struct SourceArgs {
     /// Directory of the data (*.ttl)
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// Directory of the example queries (*.rq), published as data too
+    #[arg(long, value_name = "DIR", default_value = "queries")]
+    pub queries_dir: PathBuf,
 }
 
 impl SourceArgs {
@@ -60,6 +63,7 @@ impl SourceArgs {
         Sources {
             ontology_dir: self.ontology_dir.clone(),
             data_dir: self.data_dir.clone(),
+            queries_dir: self.queries_dir.clone(),
         }
     }
 }
@@ -243,10 +247,13 @@ pub struct ServeSourceArgs {
 }
 
 impl ServeSourceArgs {
-    pub fn sources(&self) -> Sources {
+    /// The sources, with the example queries from `queries_dir` (a `serve`
+    /// option of its own: the query page offers them too).
+    pub fn sources(&self, queries_dir: &std::path::Path) -> Sources {
         Sources {
             ontology_dir: self.ontology_dir.clone(),
             data_dir: self.data_dir.clone(),
+            queries_dir: queries_dir.to_owned(),
         }
     }
 }

@@ -88,6 +88,9 @@ impl std::fmt::Display for BaseIri {
 pub struct Sources {
     pub ontology_dir: PathBuf,
     pub data_dir: PathBuf,
+    /// The example queries (`*.rq`), loaded as data into `BASE/graph/queries`;
+    /// a missing directory adds nothing.
+    pub queries_dir: PathBuf,
 }
 
 impl Default for Sources {
@@ -95,6 +98,7 @@ impl Default for Sources {
         Self {
             ontology_dir: PathBuf::from("ontology"),
             data_dir: PathBuf::from("data"),
+            queries_dir: PathBuf::from("queries"),
         }
     }
 }

@@ -112,6 +112,16 @@ pub fn html_lang(tag: &str) -> String {
         .join("-")
 }
 
+/// Whether `predicate` holds the text of a SPARQL query (SHACL's names).
+fn is_query_text(predicate: &NamedNode) -> bool {
+    matches!(
+        predicate.as_str(),
+        "http://www.w3.org/ns/shacl#select"
+            | "http://www.w3.org/ns/shacl#ask"
+            | "http://www.w3.org/ns/shacl#construct"
+    )
+}
+
 /// A piece of text with its language (empty when it has none).
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Text {
@@ -547,7 +557,16 @@ pub fn entity_view(
             }
             Term::Literal(l) => ValueView {
                 text: Text::from_literal(l),
-                href: None,
+                // A query kept as data (SHACL's sh:select...) links to a run of it.
+                href: is_query_text(predicate).then(|| {
+                    format!(
+                        "/sparql?query={}",
+                        percent_encoding::utf8_percent_encode(
+                            l.value(),
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    )
+                }),
                 external: false,
                 note: datatype_note(l, lang),
                 quotes,

@@ -479,3 +479,84 @@ fn every_sentence_supports_some_facts() {
         ["header-languages", "breadcrumb"]
     );
 }
+
+/// The examples are data too: each `queries/*.rq` is a SPARQL query in the
+/// graph `graph/queries`, with English and Chinese titles and its expected
+/// result count. Read back from a running server's endpoint, every one is
+/// run through that endpoint and gives that many results.
+#[test]
+fn the_examples_published_as_data_run_and_give_their_expected_counts() {
+    let server = common::Server::start(&[]);
+    let sparql = |query: &str| -> Result<serde_json::Value, String> {
+        let response = server
+            .get("/sparql")
+            .query(&[("query", query)])
+            .header("Accept", "application/sparql-results+json")
+            .send()
+            .unwrap();
+        if response.status() != 200 {
+            return Err(format!(
+                "{}: {}",
+                response.status(),
+                response.text().unwrap()
+            ));
+        }
+        Ok(response.json().unwrap())
+    };
+    let listed = sparql(
+        "PREFIX sh: <http://www.w3.org/ns/shacl#>
+         SELECT ?q ?text ?n ?en ?zh WHERE {
+           GRAPH ?g { ?q a dg:ExampleQuery ; sh:select ?text ; dg:expectedResults ?n ;
+                         rdfs:label ?en, ?zh . }
+           FILTER(STRENDS(STR(?g), \"/graph/queries\"))
+           FILTER(langMatches(lang(?en), \"en\") && langMatches(lang(?zh), \"zh\"))
+         } ORDER BY ?q",
+    )
+    .unwrap();
+    let rows = listed["results"]["bindings"].as_array().unwrap().clone();
+    let files = std::fs::read_dir(common::repo().join("queries"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "rq")
+        })
+        .count();
+    assert_eq!(rows.len(), files, "every example, once, with both titles");
+    let mut wrong = Vec::new();
+    for row in rows {
+        let name = row["q"]["value"].as_str().unwrap();
+        let text = row["text"]["value"].as_str().unwrap();
+        let expected: usize = row["n"]["value"].as_str().unwrap().parse().unwrap();
+        match sparql(text) {
+            Ok(answer) => {
+                let got = answer["results"]["bindings"].as_array().unwrap().len();
+                if got != expected {
+                    wrong.push(format!(
+                        "{name} gives {got} results, its data says {expected}"
+                    ));
+                }
+            }
+            Err(e) => wrong.push(format!("{name}: {e}")),
+        }
+        assert!(
+            server
+                .get(&name[server.url.len()..].replacen("/id/", "/page/", 1))
+                .send()
+                .unwrap()
+                .status()
+                .is_success(),
+            "{name} has a page"
+        );
+    }
+    // Virtuoso refuses one: a transitive path (org:unitOf*) with neither end
+    // bound, inside a sub-select ("Query contains a transitive derived
+    // table..."). Its message reaches the user with a 502; nothing else may
+    // fail.
+    if common::engines::engine().is_some_and(|e| e.kind == common::engines::Kind::Virtuoso) {
+        wrong.retain(|w| !(w.contains("/id/query/01-organiser: 502") && w.contains("transitive")));
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -109,7 +109,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         let reload_from = match (&args.store, &args.remote.sparql_endpoint) {
             (Some(_), _) | (_, Some(_)) => None,
             (None, None) => Some(ReloadSource {
-                sources: args.sources.sources(),
+                sources: args.sources.sources(&args.queries_dir),
                 base: base.clone(),
             }),
         };
@@ -119,7 +119,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         let server = tokio::spawn(server::serve(listener, state.clone()));
         eprintln!("dialogue-graph: listening at {address}, loading the data");
         let store = args.store.clone();
-        let sources = args.sources.sources();
+        let sources = args.sources.sources(&args.queries_dir);
         let loaded_base = base.clone();
         let remote = remote_config(&args.remote, Duration::from_secs_f64(args.query_timeout))?;
         let refresh = Duration::from_secs_f64(args.remote.sparql_refresh);

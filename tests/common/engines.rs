@@ -285,6 +285,7 @@ pub fn server_args(engine: &Engine, extra_args: &[&str]) -> Vec<String> {
     let sources = Sources {
         ontology_dir: root.join(value("--ontology-dir").unwrap_or_else(|| "ontology".to_owned())),
         data_dir: root.join(value("--data-dir").unwrap_or_else(|| "data".to_owned())),
+        queries_dir: root.join(value("--queries-dir").unwrap_or_else(|| "queries".to_owned())),
     };
     let graphs = engine.load(&sources, &BaseIri::parse(&base).unwrap());
     let mut args = vec![

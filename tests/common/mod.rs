@@ -26,6 +26,7 @@ pub fn sources() -> Sources {
     Sources {
         ontology_dir: repo().join("ontology"),
         data_dir: repo().join("data"),
+        queries_dir: repo().join("queries"),
     }
 }
 

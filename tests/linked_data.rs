@@ -853,3 +853,42 @@ fn rendered_pages_are_cached_per_data_version() {
             .contains("dialogue_graph_cache_lookups_total{cache=\"responses\",result=\"miss\"} 1")
     );
 }
+
+/// The SHACL shapes lay pages out: moving a property group and renaming it
+/// in `ontology/shapes.ttl` moves and renames it on every page, no code.
+#[test]
+fn the_shapes_decide_the_order_and_names_of_property_groups() {
+    let heads = |server: &Server, path: &str| -> Vec<String> {
+        let body = get(server, path, Some("text/html")).text().unwrap();
+        body.split("<h2>")
+            .skip(1)
+            .map(|h| h.split("</h2>").next().unwrap().to_owned())
+            .collect()
+    };
+    let server = Server::start(&[]);
+    let before = heads(&server, &format!("/page/{XI}"));
+    assert_eq!(before[0], "Names", "{before:?}");
+    assert!(before.contains(&"Elsewhere".to_owned()), "{before:?}");
+
+    let dir = common::copy_of_sources();
+    let shapes = dir.path().join("ontology/shapes.ttl");
+    let text = std::fs::read_to_string(&shapes).unwrap();
+    let moved = text.replace(
+        "rdfs:label \"Elsewhere\"@en, \"外部链接\"@zh-Hans ;\n    sh:order 6 .",
+        "rdfs:label \"Outside links\"@en, \"站外链接\"@zh-Hans ;\n    sh:order 0 .",
+    );
+    assert_ne!(moved, text, "the Elsewhere group is in ontology/shapes.ttl");
+    std::fs::write(&shapes, moved).unwrap();
+    let edited = Server::start(&[
+        "--data-dir",
+        dir.path().join("data").to_str().unwrap(),
+        "--ontology-dir",
+        dir.path().join("ontology").to_str().unwrap(),
+    ]);
+    let after = heads(&edited, &format!("/page/{XI}"));
+    assert_eq!(after[0], "Outside links", "{after:?}");
+    assert_eq!(after[1], "Names", "{after:?}");
+    assert!(!after.contains(&"Elsewhere".to_owned()));
+    let zh = heads(&edited, &format!("/page/{XI}?lang=zh"));
+    assert_eq!(zh[0], "站外链接", "{zh:?}");
+}

@@ -115,6 +115,8 @@ pub struct AppState {
     pub graph_sizes: cache::VersionCache<crate::description::GraphSizes>,
     /// Every dated event, sorted (the timelines on the home and event pages).
     pub dated_events: cache::VersionCache<crate::pictures::DatedEvents>,
+    /// How entity pages group and order properties (from the SHACL shapes).
+    pub page_layout: cache::VersionCache<crate::pages::PageLayout>,
     /// Counters and histograms served at `/metrics`.
     pub metrics: metrics::Metrics,
     /// Rendered pages and data documents of the current data version.
@@ -164,6 +166,7 @@ impl AppState {
             stats: Default::default(),
             graph_sizes: Default::default(),
             dated_events: Default::default(),
+            page_layout: Default::default(),
             metrics: metrics::Metrics::default(),
             responses: response_cache::ResponseCache::new(settings_cache_bytes),
         }
@@ -236,6 +239,19 @@ impl AppState {
                 "dated_events",
                 move || crate::pictures::dated_events(&worker),
             )
+            .await
+    }
+
+    /// The page layout the shapes of the data now served describe.
+    pub async fn page_layout(
+        self: &Arc<Self>,
+        dataset: &Dataset,
+    ) -> Result<Arc<crate::pages::PageLayout>> {
+        let worker = dataset.clone();
+        self.page_layout
+            .get(dataset.version(), &self.metrics, "page_layout", move || {
+                crate::pages::PageLayout::from_shapes(&worker)
+            })
             .await
     }
 

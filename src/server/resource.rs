@@ -221,12 +221,14 @@ pub async fn page(
     };
     let here = format!("/page/{path}");
     let events = state.dated_events(&dataset).await?;
+    let layout = state.page_layout(&dataset).await?;
     let view = tokio::task::spawn_blocking(move || -> Result<Option<PageParts>> {
         let dataset = &dataset;
         let Some(description) = describe_page(dataset, &iri, page)? else {
             return Ok(None);
         };
-        let Some(mut view) = entity_view(&description, dataset.base(), lang, chosen) else {
+        let Some(mut view) = entity_view(&description, dataset.base(), &layout, lang, chosen)
+        else {
             return Ok(None);
         };
         let paging = Paging::of(&here, &description, &lang_query);

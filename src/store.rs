@@ -213,6 +213,11 @@ impl Dataset {
         self.backend.as_ref()
     }
 
+    /// Whether the data is a remote SPARQL engine's (not a store here).
+    pub fn is_remote(&self) -> bool {
+        self.backend.as_store().is_none()
+    }
+
     /// The embedded store, if the data is in one (not a remote endpoint).
     pub fn store(&self) -> Option<&Store> {
         self.backend.as_store()

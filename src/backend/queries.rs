@@ -434,11 +434,13 @@ fn renamed(prefix: &str, triples: Vec<Triple>) -> Vec<Triple> {
     triples
         .into_iter()
         .map(|mut t| {
+            // Every blank node has a signature, so a name; no panic if not.
+            let name = |b: &BlankNode| fresh.get(b).cloned().unwrap_or_else(|| b.clone());
             if let NamedOrBlankNode::BlankNode(b) = &t.subject {
-                t.subject = fresh[b].clone().into();
+                t.subject = name(b).into();
             }
             if let Term::BlankNode(b) = &t.object {
-                t.object = fresh[b].clone().into();
+                t.object = name(b).into();
             }
             t
         })

@@ -145,7 +145,7 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         // so (502) until it answers.
         let triples = match counted {
             Ok(n) => n.to_string(),
-            Err(e) if dataset.store().is_none() => {
+            Err(e) if dataset.is_remote() => {
                 tracing::warn!(error = %e, "cannot count the triples at {name} yet");
                 eprintln!("dialogue-graph: cannot reach {name} yet ({e}); serving anyway");
                 "an unknown number of".to_owned()

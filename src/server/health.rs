@@ -24,7 +24,7 @@ pub async fn readyz(State(state): State<SharedState>) -> Response {
                 .into_response();
         }
     };
-    let remote = dataset.store().is_none();
+    let remote = dataset.is_remote();
     let answer = tokio::task::spawn_blocking(move || dataset.is_empty()).await;
     match answer {
         Ok(Ok(false)) => (StatusCode::OK, "ready\n").into_response(),

@@ -191,7 +191,7 @@ impl AppState {
     /// file fails, the error says which and the data served stays as it was.
     pub async fn reload(self: &Arc<Self>) -> Result<ReloadReport> {
         let Some(source) = self.reload_from.clone() else {
-            if self.dataset().is_ok_and(|d| d.store().is_none()) {
+            if self.dataset().is_ok_and(|d| d.is_remote()) {
                 return Err(Error::Conflict(
                     "this server serves a remote SPARQL engine: change the data there; pages follow within --sparql-refresh seconds".to_owned(),
                 ));

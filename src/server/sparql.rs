@@ -448,7 +448,7 @@ async fn run_streaming(
         .to_owned();
     let worker_state = state.clone();
     let clock = std::time::Instant::now();
-    let remote = dataset.store().is_none();
+    let remote = dataset.is_remote();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let _log = SlowQueryLog {

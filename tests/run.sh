@@ -19,6 +19,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Virtuoso, a SPARQL engine the HTTP tests run against as a remote backend.
 packages=(libclang-dev chromium fonts-noto-cjk virtuoso-opensource)
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv)
+# Node.js and npm for Comunica, the TPF and SPARQL client of tests/fragments.rs.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -42,6 +44,18 @@ export DIALOGUE_GRAPH_PYTHON="$venv/bin/python"
 export DIALOGUE_GRAPH_OXIGRAPH="$venv/bin/oxigraph"
 export DIALOGUE_GRAPH_CHROMIUM="$(command -v chromium)"
 
+# Comunica (tests/js/package.json), installed outside the clone and again
+# only when the package list changes.
+node_dir="${DIALOGUE_GRAPH_NODE_DIR:-$HOME/.cache/dialogue-graph/node}"
+if ! cmp -s tests/js/package.json "$node_dir/package.json" \
+  || [ ! -d "$node_dir/node_modules/@comunica/query-sparql" ]; then
+  echo "installing the JavaScript clients into $node_dir"
+  mkdir -p "$node_dir"
+  cp tests/js/package.json "$node_dir/package.json"
+  (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error)
+fi
+export DIALOGUE_GRAPH_NODE_DIR="$node_dir"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -55,7 +69,7 @@ cargo test --features rocksdb -- "$@"
 # engine (`serve --sparql-endpoint`) that the tests start on loopback and load.
 # Same features as above, so nothing is rebuilt.
 http_suites=(--test linked_data --test protocol --test queries --test evidence
-  --test clients --test hostile --test server --test browser)
+  --test clients --test hostile --test server --test browser --test fragments)
 for engine in oxigraph virtuoso; do
   echo "== cargo test, HTTP suites against $engine"
   DIALOGUE_GRAPH_TEST_BACKEND=$engine cargo test --features rocksdb "${http_suites[@]}" -- "$@"

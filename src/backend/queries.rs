@@ -23,7 +23,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{
+    BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
+};
 use oxigraph::sparql::{QueryResults, QuerySolution};
 use oxigraph::store::Store;
 
@@ -323,6 +325,96 @@ pub fn minted_iris(dataset: &Dataset) -> Result<Vec<NamedNode>> {
         }
     }
     Ok(iris)
+}
+
+/// One page of a triple (or quad) pattern fragment (see
+/// [`crate::fragments`]): the page's quads (a SELECT with `LIMIT`/`OFFSET`)
+/// and, unless known from an earlier page, how many match (a COUNT).
+pub fn fragment_page(
+    dataset: &Dataset,
+    selector: &crate::fragments::Selector,
+    offset: usize,
+    limit: usize,
+    known_total: Option<usize>,
+) -> Result<(Vec<Quad>, usize)> {
+    if selector.lookup().is_none() {
+        return Ok((Vec::new(), 0));
+    }
+    let term = |t: &Option<Term>, variable: &str| match t {
+        None => Ok(variable.to_owned()),
+        Some(Term::BlankNode(_)) => Err(crate::error::Error::BadRequest(
+            "blank nodes of a remote SPARQL engine cannot be looked up by name".to_owned(),
+        )),
+        Some(t) => Ok(t.to_string()),
+    };
+    let triple = format!(
+        "{} {} {}",
+        term(&selector.subject, "?s")?,
+        term(&selector.predicate, "?p")?,
+        term(&selector.object, "?o")?
+    );
+    // The union is the engine's default graph (the configured graphs).
+    let pattern = if selector.union {
+        triple
+    } else {
+        format!("GRAPH {} {{ {triple} }}", term(&selector.graph, "?g")?)
+    };
+    let total = match known_total {
+        Some(n) => n,
+        None => count(
+            dataset,
+            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"),
+        )?,
+    };
+    if offset >= total {
+        return Ok((Vec::new(), total));
+    }
+    // Ordered, so that pages do not overlap: without ORDER BY an engine may
+    // give the rows of two pages in different orders (Virtuoso did).
+    let variables: Vec<&str> = [
+        ("?s", &selector.subject),
+        ("?p", &selector.predicate),
+        ("?o", &selector.object),
+        ("?g", &selector.graph),
+    ]
+    .into_iter()
+    .filter(|(name, term)| term.is_none() && (*name != "?g" || !selector.union))
+    .map(|(name, _)| name)
+    .collect();
+    let order = match variables.is_empty() {
+        true => String::new(),
+        false => format!(" ORDER BY {}", variables.join(" ")),
+    };
+    // `SELECT *` of a pattern with every term bound gives one empty row.
+    let rows = select(
+        dataset,
+        &format!("SELECT * WHERE {{ {pattern} }}{order} LIMIT {limit} OFFSET {offset}"),
+    )?;
+    let mut quads = Vec::with_capacity(rows.len());
+    for row in rows {
+        let bound =
+            |fixed: &Option<Term>, name: &str| fixed.clone().or_else(|| row.get(name).cloned());
+        let subject = match bound(&selector.subject, "s") {
+            Some(Term::NamedNode(n)) => Some(NamedOrBlankNode::from(n)),
+            Some(Term::BlankNode(b)) => Some(NamedOrBlankNode::from(b)),
+            _ => None,
+        };
+        let predicate = match bound(&selector.predicate, "p") {
+            Some(Term::NamedNode(p)) => Some(p),
+            _ => None,
+        };
+        let graph = match bound(&selector.graph, "g") {
+            _ if selector.union => Some(GraphName::DefaultGraph),
+            Some(Term::NamedNode(g)) => Some(GraphName::NamedNode(g)),
+            _ => None,
+        };
+        if let (Some(s), Some(p), Some(o), Some(g)) =
+            (subject, predicate, bound(&selector.object, "o"), graph)
+        {
+            quads.push(Quad::new(s, p, o, g));
+        }
+    }
+    Ok((quads, total))
 }
 
 /// The rows of a SELECT.

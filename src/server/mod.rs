@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cache;
 pub mod classes;
 pub mod dumps;
+pub mod fragments;
 pub mod health;
 pub mod home;
 pub mod http_cache;
@@ -121,6 +122,9 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// Rendered pages and data documents of the current data version.
     pub responses: response_cache::ResponseCache,
+    /// How many triples match each triple pattern asked at `/fragments`,
+    /// keyed by data version and pattern.
+    pub fragment_counts: quick_cache::sync::Cache<String, usize>,
 }
 
 /// The files a reload builds a fresh in-memory store from.
@@ -169,6 +173,7 @@ impl AppState {
             page_layout: Default::default(),
             metrics: metrics::Metrics::default(),
             responses: response_cache::ResponseCache::new(settings_cache_bytes),
+            fragment_counts: quick_cache::sync::Cache::new(10_000),
         }
     }
 
@@ -283,6 +288,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/", get(home::get))
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/queries", get(queries::get))
+        .route("/fragments", get(fragments::get))
         .route("/id/{*path}", get(resource::id))
         .route("/page/{*path}", get(resource::page))
         .route("/data/{*path}", get(resource::data))

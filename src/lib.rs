@@ -20,6 +20,7 @@ pub mod linked_data;
 pub mod negotiate;
 pub mod pages;
 pub mod pictures;
+pub mod search;
 pub mod serve_config;
 pub mod server;
 pub mod sparql;

@@ -45,6 +45,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("assets/editor.js"),
     ),
     (
+        "search.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/search.js"),
+    ),
+    (
         "site.css",
         "text/css; charset=utf-8",
         include_bytes!("assets/site.css"),

@@ -16,6 +16,7 @@ pub mod ontology;
 pub mod queries;
 pub mod resource;
 pub mod response_cache;
+pub mod search;
 pub mod sparql;
 pub mod void;
 
@@ -118,6 +119,8 @@ pub struct AppState {
     pub dated_events: cache::VersionCache<crate::pictures::DatedEvents>,
     /// How entity pages group and order properties (from the SHACL shapes).
     pub page_layout: cache::VersionCache<crate::pages::PageLayout>,
+    /// The full-text index of entity names (`/search`).
+    pub search_index: cache::VersionCache<crate::search::SearchIndex>,
     /// Counters and histograms served at `/metrics`.
     pub metrics: metrics::Metrics,
     /// Rendered pages and data documents of the current data version.
@@ -171,6 +174,7 @@ impl AppState {
             graph_sizes: Default::default(),
             dated_events: Default::default(),
             page_layout: Default::default(),
+            search_index: Default::default(),
             metrics: metrics::Metrics::default(),
             responses: response_cache::ResponseCache::new(settings_cache_bytes),
             fragment_counts: quick_cache::sync::Cache::new(10_000),
@@ -247,6 +251,22 @@ impl AppState {
             .await
     }
 
+    /// The search index of the data now served, built on first use.
+    pub async fn search_index(
+        self: &Arc<Self>,
+        dataset: &Dataset,
+    ) -> Result<Arc<crate::search::SearchIndex>> {
+        let worker = dataset.clone();
+        self.search_index
+            .get(
+                dataset.version(),
+                &self.metrics,
+                "search_index",
+                move || crate::search::SearchIndex::build(&worker),
+            )
+            .await
+    }
+
     /// The page layout the shapes of the data now served describe.
     pub async fn page_layout(
         self: &Arc<Self>,
@@ -267,6 +287,15 @@ impl AppState {
         if let Err(e) = self.dated_events(dataset).await {
             tracing::warn!(error = %e, "cannot list the dated events ahead of time");
         }
+        // The search index is built in the background: a big graph's takes
+        // seconds, and the data is served meanwhile (a search waits for it).
+        let state = self.clone();
+        let dataset = dataset.clone();
+        tokio::spawn(async move {
+            if let Err(e) = state.search_index(&dataset).await {
+                tracing::warn!(error = %e, "cannot build the search index ahead of time");
+            }
+        });
     }
 
     /// The dataset's counts for the data now served.
@@ -289,6 +318,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/queries", get(queries::get))
         .route("/fragments", get(fragments::get))
+        .route("/search", get(search::get))
         .route("/id/{*path}", get(resource::id))
         .route("/page/{*path}", get(resource::page))
         .route("/data/{*path}", get(resource::data))

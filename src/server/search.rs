@@ -1,0 +1,149 @@
+//! `GET /search?q=`: the entities whose names match, in English and Chinese
+//! (see [`crate::search`]). Scripts and the search box's suggestions get
+//! JSON (`Accept: application/json` or `format=json`); browsers get a page
+//! of results. `limit` (default 10, at most 50) and `lang` (`en`, `zh`;
+//! else Accept-Language) shape the answer.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::SharedState;
+use super::resource::{PageParams, reader_language};
+use crate::error::{Error, Result};
+use crate::negotiate::negotiate;
+use crate::pages::Lang;
+use crate::search::{Hit, MAX_LIMIT};
+
+/// Longest query read; the rest is ignored (names are short).
+const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub limit: Option<usize>,
+    pub lang: Option<String>,
+    /// `json` or `html`, over Accept.
+    pub format: Option<String>,
+}
+
+/// The JSON answer.
+#[derive(Serialize)]
+pub struct Answer {
+    pub query: String,
+    pub results: Vec<Hit>,
+}
+
+pub async fn get(
+    State(state): State<SharedState>,
+    Query(params): Query<SearchParams>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let json = match params.format.as_deref() {
+        Some("json") => true,
+        Some("html") => false,
+        Some(other) => {
+            return Err(Error::NotAcceptable {
+                requested: format!("format={other}"),
+                offered: vec!["application/json", "text/html"],
+            });
+        }
+        None => negotiate(&headers, &["text/html", "application/json"])? == "application/json",
+    };
+    let (lang, chosen) = reader_language(
+        &PageParams {
+            lang: params.lang.clone(),
+            ..Default::default()
+        },
+        &headers,
+    );
+    let text: String = params
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    let limit = params.limit.unwrap_or(10).clamp(1, MAX_LIMIT);
+    let results = if text.is_empty() {
+        Vec::new()
+    } else {
+        let dataset = state.dataset()?;
+        let index = state.search_index(&dataset).await?;
+        let query = text.clone();
+        tokio::task::spawn_blocking(move || index.search(&query, lang, limit))
+            .await
+            .map_err(|e| Error::QueryEvaluation(e.to_string()))??
+    };
+    let mut response = if json {
+        Json(Answer {
+            query: text,
+            results,
+        })
+        .into_response()
+    } else {
+        let lang_query = if chosen {
+            format!("lang={}", lang.code())
+        } else {
+            String::new()
+        };
+        let html = SearchPage {
+            lang,
+            query: text,
+            results,
+            lang_query,
+        }
+        .render()
+        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+        let mut response = Html(html).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.html()),
+        );
+        response
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language"),
+    );
+    // Answers change with the data: a short life in shared caches.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    lang: Lang,
+    query: String,
+    results: Vec<Hit>,
+    lang_query: String,
+}
+
+impl SearchPage {
+    /// The language of the site's own words on this page (menu, footer).
+    fn ui(&self) -> Lang {
+        self.lang
+    }
+
+    /// A result's language as HTML writes it (`zh-Hans`).
+    fn hit_lang(&self, hit: &Hit) -> String {
+        crate::pages::html_lang(&hit.lang)
+    }
+
+    /// A result's page link, keeping the chosen language.
+    fn href(&self, hit: &Hit) -> String {
+        match self.lang_query.as_str() {
+            "" => hit.page.clone(),
+            q => format!("{}?{q}", hit.page),
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Search and suggestions (`/search`, the box on every page), as a reader and
+//! a script use them: English and Chinese names, prefixes while typing, a
+//! typo, sensible ranking, the results page, the index following the data,
+//! and a real browser typing into the box.
+
+mod common;
+
+use std::process::Command;
+
+use common::Server;
+use serde_json::Value;
+
+const TOKEN: &str = "a-token-of-sixteen-chars";
+
+/// The JSON answer's results for `q` in `lang`.
+fn results(server: &Server, q: &str, lang: &str) -> Vec<Value> {
+    let response = server
+        .get("/search")
+        .query(&[("q", q), ("lang", lang)])
+        .header("Accept", "application/json")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200, "{q}");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let answer: Value = response.json().unwrap();
+    assert_eq!(answer["query"], q.trim());
+    answer["results"].as_array().cloned().unwrap_or_default()
+}
+
+fn first_page(results: &[Value]) -> String {
+    results
+        .first()
+        .and_then(|r| r["page"].as_str())
+        .unwrap_or("(none)")
+        .to_owned()
+}
+
+#[test]
+fn english_and_chinese_names_are_found_from_what_was_typed_so_far() {
+    let server = Server::start(&[]);
+    let xi = "/page/person/xi-jinping";
+    // Whole names, prefixes of the last word, any case, and Chinese prefixes
+    // and infixes all find him or the dialogue.
+    for (typed, lang, expected) in [
+        ("Xi Jinping", "en", xi),
+        ("xi jin", "en", xi),
+        ("XI", "en", xi),
+        ("习近平", "zh", xi),
+        ("习近", "zh", xi),
+        ("jinping xi", "en", xi),
+    ] {
+        let found = results(&server, typed, lang);
+        assert_eq!(first_page(&found), expected, "{typed}: {found:?}");
+    }
+    let found = results(&server, "习近", "zh");
+    assert_eq!(found[0]["label"], "习近平");
+    assert_eq!(found[0]["other_label"], "Xi Jinping");
+    assert_eq!(found[0]["lang"], "zh-hans");
+    assert!(
+        found[0]["iri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/id/person/xi-jinping")
+    );
+    let found = results(&server, "Xi", "en");
+    assert_eq!(found[0]["label"], "Xi Jinping");
+    assert_eq!(found[0]["other_label"], "习近平");
+}
+
+#[test]
+fn chinese_words_are_found_inside_longer_names() {
+    let server = Server::start(&[]);
+    // 对话 ("dialogue") sits in the middle of the event's Chinese name.
+    let found = results(&server, "对话", "zh");
+    let event = "/page/event/cpc-world-political-parties-dialogue-2017";
+    assert_eq!(first_page(&found), event, "{found:?}");
+    assert!(found[0]["label"].as_str().unwrap().contains("对话"));
+    // Two separate words must both be there.
+    let found = results(&server, "世界 对话", "zh");
+    assert_eq!(first_page(&found), event, "{found:?}");
+    assert!(results(&server, "对话 火星", "zh").is_empty());
+}
+
+#[test]
+fn ranking_puts_the_entity_before_what_merely_mentions_it() {
+    let server = Server::start(&[]);
+    // The dialogue itself and the page that reports it, the most linked of
+    // the names with "dialogue", come first.
+    let found = results(&server, "dialogue", "en");
+    assert!(found.len() >= 2, "{found:?}");
+    let top: Vec<&str> = found[..2]
+        .iter()
+        .map(|r| r["page"].as_str().unwrap())
+        .collect();
+    assert!(
+        top.contains(&"/page/event/cpc-world-political-parties-dialogue-2017"),
+        "{found:?}"
+    );
+    assert!(
+        top.iter().any(|p| p.starts_with("/page/webpage/")),
+        "{top:?}"
+    );
+    // A name typed in full beats names that only start with it.
+    let found = results(&server, "Beijing", "en");
+    assert_eq!(first_page(&found), "/page/place/beijing", "{found:?}");
+    assert!(found[0]["kind"].as_str().is_some(), "the kind is shown");
+}
+
+#[test]
+fn one_typo_in_a_longer_word_is_forgiven_but_nonsense_finds_nothing() {
+    let server = Server::start(&[]);
+    assert_eq!(
+        first_page(&results(&server, "Beijnig", "en")),
+        "/page/place/beijing"
+    );
+    assert!(results(&server, "qwertyuiop", "en").is_empty());
+    assert!(results(&server, "   ", "en").is_empty());
+    // Query syntax is not special: it is just text.
+    assert!(results(&server, "\"(*:[", "en").is_empty());
+}
+
+#[test]
+fn limit_caps_the_answer() {
+    let server = Server::start(&[]);
+    let response: Value = server
+        .get("/search?q=s&limit=3&format=json")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(response["results"].as_array().unwrap().len(), 3);
+    let response: Value = server
+        .get("/search?q=s&limit=1000&format=json")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(response["results"].as_array().unwrap().len() <= 50);
+}
+
+#[test]
+fn browsers_get_a_results_page_and_every_page_has_the_search_box() {
+    let server = Server::start(&[]);
+    let html = |path: &str| {
+        let response = server
+            .get(path)
+            .header("Accept", "text/html")
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.text().unwrap()
+    };
+    let page = html("/search?q=beijing");
+    assert!(page.contains("<ol class=\"results\">"));
+    assert!(page.contains("href=\"/page/place/beijing\""));
+    assert!(page.contains("北京"), "the other language's name is shown");
+    let page = html("/search?q=%E5%8C%97%E4%BA%AC&lang=zh");
+    assert!(page.contains("href=\"/page/place/beijing?lang=zh\""));
+    assert!(page.contains("lang=\"zh-Hans\">北京</a>"));
+    let page = html("/search?q=qwertyuiop");
+    assert!(page.contains("No name matches"));
+    for path in [
+        "/",
+        "/page/person/xi-jinping",
+        "/classes",
+        "/sparql",
+        "/fragments",
+        "/dumps/",
+    ] {
+        let page = html(path);
+        assert!(
+            page.contains("<form class=\"search\" action=\"/search\""),
+            "no search box on {path}"
+        );
+        assert!(
+            page.contains("/assets/search.js"),
+            "no suggestions on {path}"
+        );
+    }
+    let script = server.get("/assets/search.js").send().unwrap();
+    assert_eq!(script.status(), 200);
+}
+
+#[test]
+fn the_index_follows_the_data_after_an_update() {
+    if common::engines::embedded_only("an update goes into the server's own store") {
+        return;
+    }
+    let server = Server::start(&["--update-token", TOKEN]);
+    assert!(results(&server, "Zhang Wei", "en").is_empty());
+    let base = &server.url;
+    let update = format!(
+        "INSERT DATA {{ GRAPH <{base}/graph/facts> {{
+           <{base}/id/person/zhang-wei> a <http://schema.org/Person> ;
+             <http://www.w3.org/2000/01/rdf-schema#label> \"Zhang Wei\"@en, \"张伟\"@zh-hans . }} }}"
+    );
+    let response = server
+        .post("/sparql")
+        .header("Authorization", format!("Bearer {TOKEN}"))
+        .header("Content-Type", "application/sparql-update")
+        .body(update)
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().unwrap()
+    );
+    let found = results(&server, "Zhang", "en");
+    assert_eq!(first_page(&found), "/page/person/zhang-wei", "{found:?}");
+    assert_eq!(
+        first_page(&results(&server, "张", "zh")),
+        "/page/person/zhang-wei"
+    );
+}
+
+/// Headless Chromium, driven by Playwright (both installed by tests/run.sh).
+fn browser() -> Option<(String, String)> {
+    let node_dir = std::env::var("DIALOGUE_GRAPH_NODE_DIR").ok()?;
+    let chromium = std::env::var("DIALOGUE_GRAPH_CHROMIUM").ok()?;
+    std::path::Path::new(&node_dir)
+        .join("node_modules/playwright-core")
+        .exists()
+        .then_some((node_dir, chromium))
+}
+
+#[test]
+fn a_reader_types_into_the_box_picks_a_suggestion_and_lands_on_its_page() {
+    let Some((node_dir, chromium)) = browser() else {
+        assert!(
+            std::env::var("DIALOGUE_GRAPH_NODE_DIR").is_err(),
+            "DIALOGUE_GRAPH_NODE_DIR is set but holds no playwright-core"
+        );
+        eprintln!("skipped: no Playwright and Chromium (run tests/run.sh)");
+        return;
+    };
+    let server = Server::start(&[]);
+    for (page, typed, first, lands) in [
+        (
+            "/?lang=zh",
+            "习近",
+            "习近平",
+            "/page/person/xi-jinping?lang=zh",
+        ),
+        ("/classes", "beij", "Beijing", "/page/place/beijing?lang=en"),
+    ] {
+        let out = Command::new("node")
+            .arg(common::repo().join("tests/js/search_box.mjs"))
+            .args([&chromium, &format!("{}{page}", server.url), typed])
+            .env("DIALOGUE_GRAPH_NODE_DIR", &node_dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let suggestions = seen["suggestions"].as_array().unwrap();
+        assert!(
+            suggestions[0].as_str().unwrap().starts_with(first),
+            "{typed}: {suggestions:?}"
+        );
+        assert_eq!(seen["expanded"], "true");
+        assert_eq!(
+            seen["landed"].as_str().unwrap(),
+            format!("{}{lands}", server.url)
+        );
+        assert!(seen["title"].as_str().unwrap().starts_with(first));
+    }
+}

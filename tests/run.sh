@@ -69,7 +69,7 @@ cargo test --features rocksdb -- "$@"
 # engine (`serve --sparql-endpoint`) that the tests start on loopback and load.
 # Same features as above, so nothing is rebuilt.
 http_suites=(--test linked_data --test protocol --test queries --test evidence
-  --test clients --test hostile --test server --test browser --test fragments)
+  --test clients --test hostile --test server --test browser --test fragments --test search)
 for engine in oxigraph virtuoso; do
   echo "== cargo test, HTTP suites against $engine"
   DIALOGUE_GRAPH_TEST_BACKEND=$engine cargo test --features rocksdb "${http_suites[@]}" -- "$@"

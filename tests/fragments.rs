@@ -371,6 +371,29 @@ fn formats_follow_accept_and_format_and_the_triple_formats_parse() {
 }
 
 #[test]
+fn characters_an_iri_cannot_hold_in_the_address_do_not_break_the_document() {
+    let server = Server::start(&[]);
+    // `{`, `}`, `|` and `^` reach the server unescaped from some clients.
+    let url = format!("{}/fragments?x={{a|b^c}}", server.url);
+    let response = reqwest::blocking::Client::new()
+        .get(&url)
+        .header("Accept", "application/n-quads")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body = response.bytes().unwrap();
+    let quads: Vec<Quad> = RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(&body)
+        .collect::<Result<_, _>>()
+        .expect("valid N-Quads");
+    assert!(
+        quads
+            .iter()
+            .any(|q| q.subject.to_string().contains("x=%7Ba%7Cb%5Ec%7D"))
+    );
+}
+
+#[test]
 fn a_malformed_term_is_a_400_that_names_the_parameter() {
     let server = Server::start(&[]);
     for (pairs, says) in [

@@ -102,7 +102,9 @@ pub async fn get(
     let page = params.page.unwrap_or(1).max(1);
     // The page is named by the address the client asked for: a TPF client
     // looks for the count and the next page as said of that very address.
-    let raw = raw.unwrap_or_default();
+    // Characters an IRI may not hold are escaped, so a request cannot break
+    // the document it is named in.
+    let raw = raw.map(|q| iri_safe(&q)).unwrap_or_default();
     let page_iri = match raw.as_str() {
         "" => fragments_iri(&base),
         q => format!("{}?{q}", fragments_iri(&base)),
@@ -215,6 +217,23 @@ pub fn rdf_body(
         }
     }
     Ok(serializer.finish()?)
+}
+
+/// Characters RFC 3987 does not allow in an IRI, and `%` when it does not
+/// start an escape, percent-encoded.
+fn iri_safe(query: &str) -> String {
+    const NOT_IN_IRI: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    percent_encoding::utf8_percent_encode(query, NOT_IN_IRI).to_string()
 }
 
 fn header_value(text: &str) -> HeaderValue {

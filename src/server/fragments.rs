@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::SharedState;
 use super::http_cache::Validators;
-use super::resource::{PageParams, reader_language};
+use super::resource::{PageParams, header_value, reader_language};
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
 use crate::fragments::{
@@ -234,10 +234,6 @@ fn iri_safe(query: &str) -> String {
         .add(b'|')
         .add(b'}');
     percent_encoding::utf8_percent_encode(query, NOT_IN_IRI).to_string()
-}
-
-fn header_value(text: &str) -> HeaderValue {
-    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// One term of a triple on the HTML page.

@@ -411,7 +411,8 @@ fn link_header(path: &str, iri: &str) -> String {
     links.join(", ")
 }
 
-fn header_value(text: &str) -> HeaderValue {
+/// A header value from text (empty if the text cannot be one).
+pub(super) fn header_value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static(""))
 }
 

@@ -12,24 +12,32 @@
 //! - `han`: each run of Chinese characters as single characters and pairs
 //!   of neighbours (CJK bigrams, as Lucene's CJK analyzer does), because
 //!   Chinese has no spaces: `对话` is found inside `高层对话会`;
+//! - `stems`: the words again, reduced to their English stems (Snowball),
+//!   so `party` finds `Political Parties`;
 //! - `exact`: the whole name lower-cased, so a full match ranks first.
 //!
-//! A query matches when every word of it matches: the last word as a prefix
-//! (it is being typed), the others whole or, from five letters on, with one
-//! typo. Scores are BM25 with boosts (whole name, whole word, prefix, typo),
-//! then nudged by how many triples point at the entity, so that the event
-//! of the dataset ranks before a sentence that merely mentions it.
+//! A query matches when every word of it matches: whole, by its stem, the
+//! last word also as a prefix (it is being typed), and from five letters on
+//! with one typo. Scores are BM25 with boosts (whole name, whole word, stem,
+//! prefix, typo), then nudged by how many statements link to the entity, so
+//! that the event of the dataset ranks before the page that reports it. The
+//! statements that annotate others (reification's `rdf:subject` and
+//! `rdf:object`, PROV's derivations) are not counted: every fact's evidence
+//! points at its subject and at the source page, which says nothing of
+//! either's importance.
 
 use std::collections::{BTreeMap, HashMap};
 
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, NgramTokenizer, RawTokenizer, SimpleTokenizer, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, NgramTokenizer, RawTokenizer, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term as IndexTerm};
 
@@ -86,6 +94,7 @@ struct Fields {
     path: Field,
     words: Field,
     han: Field,
+    stems: Field,
     exact: Field,
     /// `lang\tname` per name, for display.
     name: Field,
@@ -167,7 +176,7 @@ impl SearchIndex {
                 entries.entry(iri.clone()).or_default().names = entity_names.clone();
             }
         }
-        let rdf_type = oxigraph::model::vocab::rdf::TYPE;
+        let rdf_type = rdf::TYPE;
         for quad in dataset.quads_for_pattern(None, Some(rdf_type), None, None) {
             let quad = quad?;
             if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
@@ -182,12 +191,15 @@ impl SearchIndex {
             }
         }
         // Links in are a cheap index read each on the embedded store; over a
-        // remote engine they would be one query per entity, so all rank alike.
+        // remote engine one grouped query counts them all.
         if dataset.backend().cheap_lookups() {
             for (iri, entry) in entries.iter_mut() {
-                entry.links = dataset
-                    .quads_for_pattern(None, None, Some(iri.as_ref().into()), None)
-                    .count() as u64;
+                entry.links = links_in(dataset, iri)?;
+            }
+        } else {
+            let links = crate::backend::queries::links_in(dataset)?;
+            for (iri, entry) in entries.iter_mut() {
+                entry.links = links.get(iri).copied().unwrap_or(0);
             }
         }
 
@@ -197,6 +209,7 @@ impl SearchIndex {
             path: builder.add_text_field("path", STORED),
             words: text_field(&mut builder, "words", "words"),
             han: text_field(&mut builder, "han", "han"),
+            stems: text_field(&mut builder, "stems", "stems"),
             exact: text_field(&mut builder, "exact", "exact"),
             name: builder.add_text_field("name", STORED),
             kind_en: builder.add_text_field("kind_en", STORED),
@@ -210,6 +223,14 @@ impl SearchIndex {
             TextAnalyzer::builder(SimpleTokenizer::default())
                 .filter(LowerCaser)
                 .filter(AsciiFoldingFilter)
+                .build(),
+        );
+        tokenizers.register(
+            "stems",
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .filter(Stemmer::new(Language::English))
                 .build(),
         );
         tokenizers.register(
@@ -238,6 +259,7 @@ impl SearchIndex {
             doc.add_text(fields.path, path);
             for (value, lang) in &entry.names {
                 doc.add_text(fields.words, value);
+                doc.add_text(fields.stems, value);
                 doc.add_text(fields.exact, normalise(value));
                 for run in han_runs(value) {
                     doc.add_text(fields.han, run);
@@ -332,6 +354,14 @@ impl SearchIndex {
             words.push(token.text.clone());
         }
         let last = words.len().checked_sub(1)?;
+        // The same words through the stemming analyzer: it splits alike, so
+        // the i-th stem belongs to the i-th word.
+        let mut stemmer = self.index.tokenizers().get("stems")?;
+        let mut stems = Vec::new();
+        let mut stream = stemmer.token_stream(text);
+        while let Some(token) = stream.next() {
+            stems.push(token.text.clone());
+        }
         let f = self.fields;
         let term = |field: Field, text: &str| IndexTerm::from_field_text(field, text);
         let boosted = |query: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
@@ -346,6 +376,15 @@ impl SearchIndex {
                 )),
                 2.0,
             )];
+            if let Some(stem) = stems.get(i).filter(|stem| !stem.is_empty()) {
+                either.push(boosted(
+                    Box::new(TermQuery::new(
+                        term(f.stems, stem),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    1.5,
+                ));
+            }
             if i == last {
                 either.push(boosted(
                     Box::new(FuzzyTermQuery::new_prefix(term(f.words, word), 0, true)),
@@ -381,21 +420,54 @@ impl SearchIndex {
             }
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
         }
+        // The whole name typed, exactly or (from five letters on) with one
+        // typo: "Beijnig" is Beijing before the Beijing Initiative.
+        let whole = normalise(text);
         clauses.push(boosted(
             Box::new(TermQuery::new(
-                term(f.exact, &normalise(text)),
+                term(f.exact, &whole),
                 IndexRecordOption::Basic,
             )),
             8.0,
         ));
+        if whole.chars().count() >= 5 && !whole.chars().any(is_han) {
+            clauses.push(boosted(
+                Box::new(FuzzyTermQuery::new(term(f.exact, &whole), 1, true)),
+                2.0,
+            ));
+        }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 }
 
-/// A name as the `exact` field holds it: spaces collapsed (the analyzer
-/// lower-cases it).
+/// PROV's namespace: its links (derivations, sources) annotate statements.
+pub const PROV: &str = "http://www.w3.org/ns/prov#";
+
+/// Whether a predicate only annotates another statement (reification's
+/// pointers, PROV's derivations): such links are not counted as importance.
+pub fn is_annotation(predicate: NamedNodeRef<'_>) -> bool {
+    predicate.as_str().starts_with(PROV)
+        || [rdf::SUBJECT, rdf::PREDICATE, rdf::OBJECT].contains(&predicate)
+}
+
+/// How many statements link to `iri`, annotations left out: index lookups.
+pub fn links_in(dataset: &Dataset, iri: &NamedNode) -> Result<u64> {
+    let mut links = 0;
+    for quad in dataset.quads_for_pattern(None, None, Some(iri.as_ref().into()), None) {
+        if !is_annotation(quad?.predicate.as_ref()) {
+            links += 1;
+        }
+    }
+    Ok(links)
+}
+
+/// A name as the `exact` field holds it: spaces collapsed and lower-cased.
+/// Queries build their terms with it too, since a term is not analysed.
 fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The name in `lang` (`en`, `zh`), else English, else untagged, else any.

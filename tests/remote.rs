@@ -44,7 +44,7 @@ fn the_queries_for_remote_engines_say_what_index_lookups_say() {
     let minted = queries::minted_iris(&dataset).unwrap();
     assert!(minted.len() > 100, "{}", minted.len());
     let mut entities: BTreeSet<NamedNode> = BTreeSet::new();
-    for iri in minted {
+    for iri in &minted {
         let without_fragment = iri.as_str().split('#').next().unwrap().to_owned();
         entities.insert(NamedNode::new(without_fragment).unwrap());
     }
@@ -88,6 +88,14 @@ fn the_queries_for_remote_engines_say_what_index_lookups_say() {
 
     let stats = dialogue_graph::description::DatasetStats::compute(&dataset).unwrap();
     assert_eq!(queries::entity_count(&dataset).unwrap(), stats.entities);
+    let links = queries::links_in(&dataset).unwrap();
+    for iri in &minted {
+        assert_eq!(
+            links.get(iri).copied().unwrap_or(0),
+            dialogue_graph::search::links_in(&dataset, iri).unwrap(),
+            "links to {iri}"
+        );
+    }
     let sizes = dialogue_graph::description::GraphSizes::count(&dataset).unwrap();
     let counted = queries::graph_sizes(&dataset).unwrap();
     assert_eq!(counted.graphs, sizes.graphs);

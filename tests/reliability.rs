@@ -233,6 +233,38 @@ fn readyz_says_loading_until_a_big_graph_has_loaded() {
 }
 
 #[test]
+fn sigterm_while_a_big_graph_loads_stops_without_waiting_for_the_load() {
+    let dir = copy_of_sources();
+    // 400,000 extra triples take seconds to load, longer than the bound.
+    let mut big = String::with_capacity(40 << 20);
+    for i in 0..400_000 {
+        big.push_str(&format!(
+            "<http://example.org/bulk/{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"item {i}\" .\n"
+        ));
+    }
+    std::fs::write(dir.path().join("data/bulk.ttl"), big).unwrap();
+    let data = dir.path().join("data");
+    let ontology = dir.path().join("ontology");
+    let mut server = Server::start_listening(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--ontology-dir",
+        ontology.to_str().unwrap(),
+        "--shutdown-timeout",
+        "0.5",
+    ]);
+    assert_eq!(server.get("/readyz").send().unwrap().status(), 503);
+    server.signal("TERM");
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .expect("the server did not exit after SIGTERM");
+    assert!(status.success(), "{status:?}");
+    let log = server.log();
+    assert!(log.contains("stopped before the data had loaded"), "{log}");
+    assert!(!log.contains("triples from"), "it waited for the load: {log}");
+}
+
+#[test]
 fn metrics_count_requests_timeouts_and_cache_hits() {
     let server = Server::start(&["--query-timeout", "1"]);
     for _ in 0..3 {

@@ -1,5 +1,6 @@
 //! `dialogue-graph serve`
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -118,47 +119,17 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         // while the data loads: a big graph takes a while.
         let server = tokio::spawn(server::serve(listener, state.clone()));
         eprintln!("dialogue-graph: listening at {address}, loading the data");
-        let store = args.store.clone();
-        let sources = args.sources.sources(&args.queries_dir);
-        let loaded_base = base.clone();
-        let remote = remote_config(&args.remote, Duration::from_secs_f64(args.query_timeout))?;
-        let refresh = Duration::from_secs_f64(args.remote.sparql_refresh);
-        let dataset = tokio::task::spawn_blocking(move || match remote {
-            // The HTTP client owns a runtime of its own: made off the async threads.
-            Some(config) => Ok(Dataset::remote(
-                Remote::new(config)?,
-                &loaded_base,
-                refresh,
-            )),
-            None => super::open_dataset(store.as_deref(), &sources, &loaded_base),
-        })
-        .await
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-        let name = dataset.backend().name();
-        let counted = {
-            let worker = dataset.clone();
-            tokio::task::spawn_blocking(move || worker.len())
-                .await
-                .map_err(|e| Error::QueryEvaluation(e.to_string()))?
-        };
-        // A remote engine that is down at start-up is not fatal: pages say
-        // so (502) until it answers.
-        let triples = match counted {
-            Ok(n) => n.to_string(),
-            Err(e) if dataset.is_remote() => {
-                tracing::warn!(error = %e, "cannot count the triples at {name} yet");
-                eprintln!("dialogue-graph: cannot reach {name} yet ({e}); serving anyway");
-                "an unknown number of".to_owned()
+        // A stop (SIGTERM, Ctrl-C) while a big graph is still loading ends
+        // the server at once: the load is abandoned with the rest of the
+        // blocking work, within --shutdown-timeout.
+        let mut server = std::pin::pin!(server);
+        tokio::select! {
+            stopped = &mut server => {
+                eprintln!("dialogue-graph: stopped before the data had loaded");
+                return stopped.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
             }
-            Err(e) => return Err(e),
-        };
-        state.warm_up(&dataset).await;
-        state.install(dataset);
-        tracing::info!(%address, %base, triples, backend = %name, "serving");
-        eprintln!(
-            "dialogue-graph: serving {triples} triples from {name} on http://{address}/ (base IRI {base})"
-        );
-        eprintln!("  SPARQL endpoint: http://{address}/sparql");
+            loaded = load(&args, &state, &base, address) => loaded?,
+        }
         server
             .await
             .map_err(|e| Error::QueryEvaluation(e.to_string()))?
@@ -168,6 +139,54 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
     runtime.shutdown_timeout(shutdown_timeout);
     drop(scratch);
     served
+}
+
+/// Opens (or loads) the data, counts it, warms the caches, and installs it
+/// in `state`, which then serves it.
+async fn load(
+    args: &ServeArgs,
+    state: &Arc<AppState>,
+    base: &BaseIri,
+    address: SocketAddr,
+) -> Result<()> {
+    let store = args.store.clone();
+    let sources = args.sources.sources(&args.queries_dir);
+    let loaded_base = base.clone();
+    let remote = remote_config(&args.remote, Duration::from_secs_f64(args.query_timeout))?;
+    let refresh = Duration::from_secs_f64(args.remote.sparql_refresh);
+    let dataset = tokio::task::spawn_blocking(move || match remote {
+        // The HTTP client owns a runtime of its own: made off the async threads.
+        Some(config) => Ok(Dataset::remote(Remote::new(config)?, &loaded_base, refresh)),
+        None => super::open_dataset(store.as_deref(), &sources, &loaded_base),
+    })
+    .await
+    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    let name = dataset.backend().name();
+    let counted = {
+        let worker = dataset.clone();
+        tokio::task::spawn_blocking(move || worker.len())
+            .await
+            .map_err(|e| Error::QueryEvaluation(e.to_string()))?
+    };
+    // A remote engine that is down at start-up is not fatal: pages say
+    // so (502) until it answers.
+    let triples = match counted {
+        Ok(n) => n.to_string(),
+        Err(e) if dataset.is_remote() => {
+            tracing::warn!(error = %e, "cannot count the triples at {name} yet");
+            eprintln!("dialogue-graph: cannot reach {name} yet ({e}); serving anyway");
+            "an unknown number of".to_owned()
+        }
+        Err(e) => return Err(e),
+    };
+    state.warm_up(&dataset).await;
+    state.install(dataset);
+    tracing::info!(%address, %base, triples, backend = %name, "serving");
+    eprintln!(
+        "dialogue-graph: serving {triples} triples from {name} on http://{address}/ (base IRI {base})"
+    );
+    eprintln!("  SPARQL endpoint: http://{address}/sparql");
+    Ok(())
 }
 
 /// How to reach the remote SPARQL engine, if one is named.

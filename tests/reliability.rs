@@ -261,7 +261,10 @@ fn sigterm_while_a_big_graph_loads_stops_without_waiting_for_the_load() {
     assert!(status.success(), "{status:?}");
     let log = server.log();
     assert!(log.contains("stopped before the data had loaded"), "{log}");
-    assert!(!log.contains("triples from"), "it waited for the load: {log}");
+    assert!(
+        !log.contains("triples from"),
+        "it waited for the load: {log}"
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use common::Server;
+use dialogue_graph::fragments::COUNT_LIMIT;
 use dialogue_graph::{BaseIri, Dataset};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, Quad, Term};
@@ -35,7 +36,10 @@ impl Page {
             .header("Accept", "application/n-quads")
             .send()
             .unwrap();
-        assert_eq!(response.status(), 200, "{url}");
+        let status = response.status();
+        if status != 200 {
+            panic!("{url}: {status}: {}", response.text().unwrap_or_default());
+        }
         assert!(
             response.headers()["content-type"]
                 .to_str()
@@ -168,6 +172,77 @@ fn following_next_links_gives_every_quad_once_with_the_right_count() {
         "missing {missing:?}, extra {extra:?}"
     );
     assert!(seen == expected, "some quad came twice");
+}
+
+#[test]
+fn a_huge_pattern_is_counted_only_to_the_limit_and_still_pages_to_its_end() {
+    // 12,000 extra triples: the whole dataset is past the counting limit.
+    let dir = common::copy_of_sources();
+    let mut bulk = String::new();
+    for i in 0..12_000 {
+        bulk.push_str(&format!(
+            "<http://example.org/bulk/{i}> <http://example.org/value> {i} .\n"
+        ));
+    }
+    std::fs::write(dir.path().join("data/bulk.ttl"), bulk).unwrap();
+    let data = dir.path().join("data");
+    let ontology = dir.path().join("ontology");
+    let server = Server::start(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--ontology-dir",
+        ontology.to_str().unwrap(),
+    ]);
+    let total = served_dataset(&server).len().unwrap() + 12_000;
+    assert!(total > COUNT_LIMIT + 1000, "{total}");
+
+    // The first page says "at least" the limit, with no last page.
+    let first = format!("{}/fragments", server.url);
+    let page = Page::get(&server, &first);
+    let counted = page.count(&first);
+    assert!(
+        (COUNT_LIMIT..total).contains(&counted),
+        "{counted} of {total}"
+    );
+    assert!(
+        page.hydra(&first, "last").is_none(),
+        "a last page was guessed"
+    );
+    let html = server
+        .get("/fragments")
+        .header("Accept", "text/html")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        html.contains(&format!("at least {counted}")),
+        "the page says so"
+    );
+
+    // Following next links still reaches every quad, and the last page,
+    // having read to the end, knows the exact count.
+    let mut url = first;
+    let mut seen = 0;
+    loop {
+        let page = Page::get(&server, &url);
+        seen += page.data.len();
+        match page.next(&url) {
+            Some(next) => url = next,
+            None => {
+                assert_eq!(page.count(&url), total, "{url}");
+                assert!(page.hydra(&url, "last").is_some());
+                break;
+            }
+        }
+    }
+    assert_eq!(seen, total);
+
+    // A small pattern beside it is counted exactly, with its last page.
+    let small = query_url(&server, &[("predicate", "http://schema.org/startDate")]);
+    let page = Page::get(&server, &small);
+    assert!(page.count(&small) < 100);
+    assert!(page.hydra(&small, "last").is_some());
 }
 
 #[test]

@@ -32,6 +32,7 @@ use oxigraph::store::Store;
 use super::remote::{PAGE_ROWS, results_error};
 use crate::description::GraphSizes;
 use crate::error::Result;
+use crate::fragments::{COUNT_LIMIT, Count};
 use crate::linked_data::{self, Description, MAX_INCOMING, OA};
 use crate::pictures::{DatedEvents, day_range};
 use crate::store::Dataset;
@@ -357,16 +358,23 @@ GROUP BY ?o ORDER BY ?o",
 
 /// One page of a triple (or quad) pattern fragment (see
 /// [`crate::fragments`]): the page's quads (a SELECT with `LIMIT`/`OFFSET`)
-/// and, unless known from an earlier page, how many match (a COUNT).
+/// and, unless known from an earlier page, how many match (a COUNT of at
+/// most [`COUNT_LIMIT`] + 1 rows, so that the engine stops there too). The
+/// page asks for one row more than it shows, to know whether a next page
+/// exists.
 pub fn fragment_page(
     dataset: &Dataset,
     selector: &crate::fragments::Selector,
     offset: usize,
     limit: usize,
-    known_total: Option<usize>,
-) -> Result<(Vec<Quad>, usize)> {
+    known_total: Option<Count>,
+) -> Result<(Vec<Quad>, Count, bool)> {
     if selector.lookup().is_none() {
-        return Ok((Vec::new(), 0));
+        let none = Count {
+            matches: 0,
+            exact: true,
+        };
+        return Ok((Vec::new(), none, false));
     }
     let term = |t: &Option<Term>, variable: &str| match t {
         None => Ok(variable.to_owned()),
@@ -388,14 +396,23 @@ pub fn fragment_page(
         format!("GRAPH {} {{ {triple} }}", term(&selector.graph, "?g")?)
     };
     let total = match known_total {
-        Some(n) => n,
-        None => count(
-            dataset,
-            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"),
-        )?,
+        Some(known) => known,
+        None => {
+            let cap = COUNT_LIMIT + 1;
+            let n = count(
+                dataset,
+                &format!(
+                    "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {pattern} }} LIMIT {cap} }} }}"
+                ),
+            )?;
+            Count {
+                matches: n,
+                exact: n < cap,
+            }
+        }
     };
-    if offset >= total {
-        return Ok((Vec::new(), total));
+    if total.exact && offset >= total.matches {
+        return Ok((Vec::new(), total, false));
     }
     // Ordered, so that pages do not overlap: without ORDER BY an engine may
     // give the rows of two pages in different orders (Virtuoso did).
@@ -416,10 +433,14 @@ pub fn fragment_page(
     // `SELECT *` of a pattern with every term bound gives one empty row.
     let rows = select(
         dataset,
-        &format!("SELECT * WHERE {{ {pattern} }}{order} LIMIT {limit} OFFSET {offset}"),
+        &format!(
+            "SELECT * WHERE {{ {pattern} }}{order} LIMIT {} OFFSET {offset}",
+            limit + 1
+        ),
     )?;
-    let mut quads = Vec::with_capacity(rows.len());
-    for row in rows {
+    let next = rows.len() > limit;
+    let mut quads = Vec::with_capacity(limit);
+    for row in rows.into_iter().take(limit) {
         let bound =
             |fixed: &Option<Term>, name: &str| fixed.clone().or_else(|| row.get(name).cloned());
         let subject = match bound(&selector.subject, "s") {
@@ -442,7 +463,12 @@ pub fn fragment_page(
             quads.push(Quad::new(s, p, o, g));
         }
     }
-    Ok((quads, total))
+    // What the page saw is a lower bound too, and exact at the end.
+    let seen = Count {
+        matches: offset + quads.len() + usize::from(next),
+        exact: !next && (offset == 0 || !quads.is_empty()),
+    };
+    Ok((quads, total.merge(seen), next))
 }
 
 /// The rows of a SELECT.

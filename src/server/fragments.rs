@@ -128,7 +128,7 @@ pub async fn get(
     }
 
     // A fragment's count is kept per data version: later pages of the same
-    // pattern stop reading at their end instead of counting every match.
+    // pattern stop reading just past their end instead of counting again.
     let count_key = format!("{} {}", version.tag, selector.query_string(&base));
     let known_total = state.fragment_counts.get(&count_key);
     let worker_selector = selector.clone();
@@ -272,10 +272,15 @@ pub struct FragmentHtml {
     union_graph: String,
     rows: Vec<Row>,
     total: usize,
+    /// Whether `total` is exact (else counting stopped there).
+    total_exact: bool,
     first_index: usize,
     last_index: usize,
     page: usize,
-    last_page: usize,
+    /// Known when the count is exact.
+    last_page: Option<usize>,
+    /// Whether there is more than one page.
+    paged: bool,
     first: Option<String>,
     previous: Option<String>,
     next: Option<String>,
@@ -392,15 +397,20 @@ impl FragmentHtml {
             show_graphs: !fragment.selector.union,
             union_graph: union_graph_iri(base),
             rows,
-            total: fragment.total,
+            total: fragment.total.matches,
+            total_exact: fragment.total.exact,
             first_index,
             last_index: first_index + fragment.quads.len().saturating_sub(1),
             page: fragment.page,
             last_page: fragment.last_page(),
+            paged: fragment.page > 1 || fragment.has_next(),
             first: (fragment.page > 1).then(|| local(1)),
             previous: (fragment.page > 1).then(|| local(fragment.page - 1)),
             next: fragment.has_next().then(|| local(fragment.page + 1)),
-            last: (fragment.page < fragment.last_page()).then(|| local(fragment.last_page())),
+            last: fragment
+                .last_page()
+                .filter(|last| fragment.page < *last)
+                .map(local),
             formats,
             other_lang: with_param(
                 &plain(fragment.page),

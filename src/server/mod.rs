@@ -127,7 +127,7 @@ pub struct AppState {
     pub responses: response_cache::ResponseCache,
     /// How many triples match each triple pattern asked at `/fragments`,
     /// keyed by data version and pattern.
-    pub fragment_counts: quick_cache::sync::Cache<String, usize>,
+    pub fragment_counts: quick_cache::sync::Cache<String, crate::fragments::Count>,
 }
 
 /// The files a reload builds a fresh in-memory store from.

@@ -257,6 +257,7 @@ DisableUnixSocket = 1
 DirsAllowed = ., {d}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
+MaxSortedTopRows = 100000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = /var/lib/virtuoso-opensource-7/vsp

@@ -177,22 +177,12 @@ fn following_next_links_gives_every_quad_once_with_the_right_count() {
 #[test]
 fn a_huge_pattern_is_counted_only_to_the_limit_and_still_pages_to_its_end() {
     // 12,000 extra triples: the whole dataset is past the counting limit.
-    let dir = common::copy_of_sources();
-    let mut bulk = String::new();
-    for i in 0..12_000 {
-        bulk.push_str(&format!(
-            "<http://example.org/bulk/{i}> <http://example.org/value> {i} .\n"
-        ));
-    }
-    std::fs::write(dir.path().join("data/bulk.ttl"), bulk).unwrap();
-    let data = dir.path().join("data");
-    let ontology = dir.path().join("ontology");
-    let server = Server::start(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--ontology-dir",
-        ontology.to_str().unwrap(),
-    ]);
+    let more = common::MoreData::new(
+        "bulk.ttl",
+        (0..12_000)
+            .map(|i| format!("<http://example.org/bulk/{i}> <http://example.org/value> {i} .")),
+    );
+    let server = Server::start(&more.args(&[]));
     let total = served_dataset(&server).len().unwrap() + 12_000;
     assert!(total > COUNT_LIMIT + 1000, "{total}");
 

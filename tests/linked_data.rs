@@ -745,22 +745,13 @@ fn the_summary_is_a_sentence_of_the_page_in_the_readers_language() {
 /// the Link header, in the HTML and (as Hydra terms) in the RDF.
 #[test]
 fn hubs_are_paged_with_next_and_previous_links() {
-    let dir = common::copy_of_sources();
-    let mut hub = String::new();
-    for i in 0..1_200 {
-        hub.push_str(&format!(
-            "<id/thing/spoke-{i}> <http://schema.org/location> <id/place/beijing> .\n"
-        ));
-    }
-    std::fs::write(dir.path().join("data/hub.ttl"), hub).unwrap();
-    let data = dir.path().join("data");
-    let ontology = dir.path().join("ontology");
-    let server = Server::start(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--ontology-dir",
-        ontology.to_str().unwrap(),
-    ]);
+    let more = common::MoreData::new(
+        "hub.ttl",
+        (0..1_200).map(|i| {
+            format!("<id/thing/spoke-{i}> <http://schema.org/location> <id/place/beijing> .")
+        }),
+    );
+    let server = Server::start(&more.args(&[]));
     // Distinct spokes linked from a page (the diagram links some twice).
     let spokes = |body: &str| {
         body.split("/page/thing/spoke-")

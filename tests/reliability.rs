@@ -194,25 +194,21 @@ fn sigterm_gives_up_on_requests_past_the_shutdown_timeout() {
     assert!(server.log().contains("exiting anyway"), "{}", server.log());
 }
 
+/// The sources and 400,000 more labelled things: seconds to load.
+fn big_graph() -> common::MoreData {
+    common::MoreData::new(
+        "bulk.ttl",
+        (0..400_000).map(|i| {
+            format!("<http://example.org/bulk/{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"item {i}\" .")
+        }),
+    )
+}
+
 #[test]
 fn readyz_says_loading_until_a_big_graph_has_loaded() {
-    let dir = copy_of_sources();
     // 400,000 extra triples: long enough to load that the test sees it.
-    let mut big = String::with_capacity(40 << 20);
-    for i in 0..400_000 {
-        big.push_str(&format!(
-            "<http://example.org/bulk/{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"item {i}\" .\n"
-        ));
-    }
-    std::fs::write(dir.path().join("data/bulk.ttl"), big).unwrap();
-    let data = dir.path().join("data");
-    let ontology = dir.path().join("ontology");
-    let server = Server::start_listening(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--ontology-dir",
-        ontology.to_str().unwrap(),
-    ]);
+    let more = big_graph();
+    let server = Server::start_listening(&more.args(&[]));
     assert_eq!(server.get("/healthz").send().unwrap().status(), 200);
     let ready = server.get("/readyz").send().unwrap();
     assert_eq!(ready.status(), 503);
@@ -234,25 +230,9 @@ fn readyz_says_loading_until_a_big_graph_has_loaded() {
 
 #[test]
 fn sigterm_while_a_big_graph_loads_stops_without_waiting_for_the_load() {
-    let dir = copy_of_sources();
     // 400,000 extra triples take seconds to load, longer than the bound.
-    let mut big = String::with_capacity(40 << 20);
-    for i in 0..400_000 {
-        big.push_str(&format!(
-            "<http://example.org/bulk/{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"item {i}\" .\n"
-        ));
-    }
-    std::fs::write(dir.path().join("data/bulk.ttl"), big).unwrap();
-    let data = dir.path().join("data");
-    let ontology = dir.path().join("ontology");
-    let mut server = Server::start_listening(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--ontology-dir",
-        ontology.to_str().unwrap(),
-        "--shutdown-timeout",
-        "0.5",
-    ]);
+    let more = big_graph();
+    let mut server = Server::start_listening(&more.args(&["--shutdown-timeout", "0.5"]));
     assert_eq!(server.get("/readyz").send().unwrap().status(), 503);
     server.signal("TERM");
     let status = server

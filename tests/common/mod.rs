@@ -244,6 +244,41 @@ pub fn copy_of_sources() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the sources (see [`copy_of_sources`]) with one more data file,
+/// for tests that need more data than the source document holds. The copy
+/// lives as long as this value: keep it while a server reads it.
+pub struct MoreData {
+    _dir: tempfile::TempDir,
+    data: String,
+    ontology: String,
+}
+
+impl MoreData {
+    /// The copy, with `data/{file}` made of `lines` (a Turtle statement each).
+    pub fn new(file: &str, lines: impl Iterator<Item = String>) -> Self {
+        let dir = copy_of_sources();
+        let mut text = String::new();
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        std::fs::write(dir.path().join("data").join(file), text).unwrap();
+        let path = |sub: &str| dir.path().join(sub).to_str().unwrap().to_owned();
+        Self {
+            data: path("data"),
+            ontology: path("ontology"),
+            _dir: dir,
+        }
+    }
+
+    /// The server arguments that serve the copy, followed by `extra`.
+    pub fn args<'a>(&'a self, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["--data-dir", &self.data, "--ontology-dir", &self.ontology];
+        args.extend_from_slice(extra);
+        args
+    }
+}
+
 /// The `dialogue-graph` command, run from the repository root.
 pub fn command() -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dialogue-graph"));

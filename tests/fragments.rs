@@ -477,15 +477,7 @@ fn a_malformed_term_is_a_400_that_names_the_parameter() {
 #[test]
 fn browsers_get_a_form_the_triples_as_links_and_page_links() {
     let server = Server::start(&[]);
-    let html = |path: &str| {
-        let response = server
-            .get(path)
-            .header("Accept", "text/html")
-            .send()
-            .unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        response.text().unwrap()
-    };
+    let html = |path: &str| server.html(path);
     let page =
         html("/fragments?predicate=http%3A%2F%2Fwww.w3.org%2F2000%2F01%2Frdf-schema%23label");
     for part in [

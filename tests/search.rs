@@ -177,15 +177,7 @@ fn limit_caps_the_answer() {
 #[test]
 fn browsers_get_a_results_page_and_every_page_has_the_search_box() {
     let server = Server::start(&[]);
-    let html = |path: &str| {
-        let response = server
-            .get(path)
-            .header("Accept", "text/html")
-            .send()
-            .unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        response.text().unwrap()
-    };
+    let html = |path: &str| server.html(path);
     let page = html("/search?q=beijing");
     assert!(page.contains("<ol class=\"results\">"));
     assert!(page.contains("href=\"/page/place/beijing\""));

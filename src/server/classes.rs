@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
 
@@ -203,14 +203,10 @@ fn html_response(
     lang: Lang,
 ) -> Result<Response> {
     let html = rendered.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
-    let mut response = Html(html).into_response();
+    let mut response = super::html_in(html, lang);
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    response.headers_mut().insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.html()),
-    );
     validators.apply(&mut response);
     Ok(response)
 }

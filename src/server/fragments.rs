@@ -10,7 +10,7 @@
 use askama::Template;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphName, NamedOrBlankNode, Quad, TermRef, Triple};
 use serde::Deserialize;
@@ -144,12 +144,7 @@ pub async fn get(
         let html = view
             .render()
             .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
-        let mut response = Html(html).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_LANGUAGE,
-            HeaderValue::from_static(lang.html()),
-        );
-        response
+        super::html_in(html, lang)
     } else {
         let body = rdf_body(&base, &fragment, &page_iri, media_type)?;
         let mut response = body.into_response();

@@ -551,6 +551,16 @@ impl MakeRequestId for RequestIds {
 
 /// Web applications on any origin may query the endpoint (read-only data);
 /// the preflight allows the headers SPARQL clients send.
+/// A rendered HTML page, labelled with the language it is written in.
+pub(super) fn html_in(html: String, lang: crate::pages::Lang) -> axum::response::Response {
+    let mut response = axum::response::Html(html).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.html()),
+    );
+    response
+}
+
 fn cors() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(Any)

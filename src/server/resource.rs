@@ -11,7 +11,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::SharedState;
@@ -261,13 +261,9 @@ pub async fn page(
     }
     .render()
     .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
-    let mut response = Html(html).into_response();
+    let mut response = super::html_in(html, lang);
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    h.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.html()),
-    );
     let mut links = vec![link_header(&path, &view.iri)];
     links.extend(paging.link_entries());
     h.insert(header::LINK, header_value(&links.join(", ")));

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::SharedState;
@@ -99,12 +99,7 @@ pub async fn get(
         }
         .render()
         .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
-        let mut response = Html(html).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_LANGUAGE,
-            HeaderValue::from_static(lang.html()),
-        );
-        response
+        super::html_in(html, lang)
     };
     let h = response.headers_mut();
     h.insert(

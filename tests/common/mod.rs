@@ -165,6 +165,13 @@ impl Server {
         reqwest::blocking::Client::new().get(format!("{}{}", self.url, path))
     }
 
+    /// The HTML page at `path`, as a browser asks for it; it must be a 200.
+    pub fn html(&self, path: &str) -> String {
+        let response = self.get(path).header("Accept", "text/html").send().unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        response.text().unwrap()
+    }
+
     pub fn post(&self, path: &str) -> reqwest::blocking::RequestBuilder {
         reqwest::blocking::Client::new().post(format!("{}{}", self.url, path))
     }

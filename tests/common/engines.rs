@@ -12,9 +12,11 @@
 //!   `--sparql-graph`. Servers running side by side share the engine
 //!   without seeing each other's data.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use dialogue_graph::{BaseIri, Dataset, Sources};
@@ -55,13 +57,23 @@ pub fn engine() -> Option<&'static Engine> {
         .as_ref()
 }
 
-/// A port free right now on loopback.
+/// A port free right now on loopback, and never handed out before in this
+/// process. The port is released before it is used, so the system may give
+/// it again to the next caller: two tests running at once would then share a
+/// port (and whatever is named after it). Remembering the ports given out
+/// rules that out within a test binary.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if GIVEN.lock().unwrap().insert(port) {
+            return port;
+        }
+    }
 }
 
 impl Engine {
@@ -215,7 +227,13 @@ impl Engine {
                 );
             }
             Kind::Virtuoso => {
-                let file = self.dir.join(format!("load-{}.nt", free_port()));
+                // One file per load, named by a counter: tests load graphs
+                // in parallel, and a name that two loads could share (a
+                // port number is handed out again once it is free) lets
+                // one load overwrite or delete the other's file.
+                static LOADS: AtomicUsize = AtomicUsize::new(0);
+                let n = LOADS.fetch_add(1, Ordering::Relaxed);
+                let file = self.dir.join(format!("load-{n}.nt"));
                 std::fs::write(&file, ntriples).unwrap();
                 let out = Command::new("isql-vt")
                     .arg(format!("127.0.0.1:{}", self.sql_port))

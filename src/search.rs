@@ -1,5 +1,6 @@
-//! Full-text search over the names of the entities this server mints, in
-//! English and Chinese, for the search box on every page and `/search`.
+//! Full-text search over the names of the entities this server mints, and
+//! of the classes and properties that describe them, in English and
+//! Chinese, for the search box on every page and `/search`.
 //!
 //! One in-memory [tantivy](https://docs.rs/tantivy) index is built per data
 //! version, on first use (the server keeps it in a version cache, so an
@@ -25,6 +26,13 @@
 //! `rdf:object`, PROV's derivations) are not counted: every fact's evidence
 //! points at its subject and at the source page, which says nothing of
 //! either's importance.
+//!
+//! Vocabulary terms are results too, each linked to the page that serves
+//! it: a class that things in the data belong to goes to its list of
+//! members (`/class/schema:Person`), a term of the site's own vocabulary to
+//! its definition (`/ontology#theme`), and another vocabulary's property
+//! used in the data to the fragment of the statements using it
+//! (`/fragments?predicate=…`). A class ranks by its number of members.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -45,6 +53,7 @@ use crate::error::{Error, Result};
 use crate::linked_data::entity_path;
 use crate::pages::Lang;
 use crate::store::Dataset;
+use crate::terms::compact_iri;
 
 /// The predicates whose literals are an entity's names.
 pub const NAME_PREDICATES: &[&str] = &[
@@ -62,11 +71,12 @@ pub const MAX_LIMIT: usize = 50;
 /// How many candidates are ranked again by their links.
 const CANDIDATES: usize = 200;
 
-/// One entity found.
+/// One entity (or vocabulary term) found.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Hit {
     pub iri: String,
-    /// Its page on this server (`/page/...`).
+    /// Its page on this server: `/page/...` for an entity; `/class/...`,
+    /// `/ontology#...` or `/fragments?predicate=...` for a vocabulary term.
     pub page: String,
     /// Its name in the reader's language (else English, else any).
     pub label: String,
@@ -84,14 +94,15 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// How many entities are indexed.
-    pub entities: usize,
+    /// How many entities and vocabulary terms are indexed.
+    pub documents: usize,
 }
 
 #[derive(Clone, Copy)]
 struct Fields {
     iri: Field,
-    path: Field,
+    /// The page a result links to.
+    page: Field,
     words: Field,
     han: Field,
     stems: Field,
@@ -103,12 +114,35 @@ struct Fields {
     links: Field,
 }
 
-/// What the index is built from, per entity.
-#[derive(Default)]
+/// What the index is built from, per entity or vocabulary term.
 struct Entry {
     names: Vec<(String, String)>,
-    kind: Option<NamedNode>,
+    page: String,
+    kind: Kind,
     links: u64,
+}
+
+/// What a result is said to be.
+enum Kind {
+    /// An instance of this class (the first of its classes with a name).
+    Of(NamedNode),
+    Class,
+    Property,
+    Unknown,
+}
+
+impl Kind {
+    /// The first named class among `types`, else nothing known.
+    fn of(
+        types: Option<&Vec<NamedNode>>,
+        names: &HashMap<NamedNode, Vec<(String, String)>>,
+    ) -> Self {
+        types
+            .into_iter()
+            .flatten()
+            .find(|class| names.contains_key(*class))
+            .map_or(Kind::Unknown, |class| Kind::Of(class.clone()))
+    }
 }
 
 fn text_field(builder: &mut tantivy::schema::SchemaBuilder, name: &str, tokenizer: &str) -> Field {
@@ -168,45 +202,109 @@ impl SearchIndex {
                 }
             }
         }
-        // Entities are the IRIs this server mints (pages exist for them);
-        // classes and properties keep their names for the kind shown.
-        let mut entries: BTreeMap<NamedNode, Entry> = BTreeMap::new();
-        for (iri, entity_names) in &names {
-            if entity_path(base, iri.as_str()).is_some() && !iri.as_str().contains('#') {
-                entries.entry(iri.clone()).or_default().names = entity_names.clone();
-            }
-        }
-        let rdf_type = rdf::TYPE;
-        for quad in dataset.quads_for_pattern(None, Some(rdf_type), None, None) {
+        // Every rdf:type statement once: the kinds of the named things, and
+        // how many members each class has (a class's importance).
+        let mut types: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
+        let mut members: HashMap<NamedNode, u64> = HashMap::new();
+        for quad in dataset.quads_for_pattern(None, Some(rdf::TYPE), None, None) {
             let quad = quad?;
-            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
-                (quad.subject, quad.object)
-            {
-                if let Some(entry) = entries.get_mut(&s) {
-                    // The first kind with a name is the one shown.
-                    if entry.kind.is_none() && names.contains_key(&class) {
-                        entry.kind = Some(class);
+            let Term::NamedNode(class) = quad.object else {
+                continue;
+            };
+            if let NamedOrBlankNode::NamedNode(s) = quad.subject {
+                if names.contains_key(&s) {
+                    let kinds = types.entry(s).or_default();
+                    if !kinds.contains(&class) {
+                        kinds.push(class.clone());
                     }
                 }
             }
+            *members.entry(class).or_default() += 1;
+        }
+        let vocabulary = base.vocabulary();
+        let mut entries: BTreeMap<NamedNode, Entry> = BTreeMap::new();
+        // Names that may be properties used in the data: asked below.
+        let mut maybe_properties = Vec::new();
+        for (iri, entity_names) in &names {
+            let kinds = types.get(iri);
+            let (page, kind) = if let Some(path) =
+                entity_path(base, iri.as_str()).filter(|_| !iri.as_str().contains('#'))
+            {
+                // An entity this server mints (pages exist for them).
+                (format!("/page/{path}"), Kind::of(kinds, &names))
+            } else if let Some(curie) = members
+                .contains_key(iri)
+                .then(|| compact_iri(iri.as_str(), base))
+                .filter(|curie| !curie.starts_with('<'))
+            {
+                // A class with members in the data: its list of members.
+                (format!("/class/{curie}"), Kind::Class)
+            } else if let Some(local) = iri.as_str().strip_prefix(&vocabulary) {
+                // The site's own vocabulary: the term's definition.
+                let declared = |suffix: &str| {
+                    kinds
+                        .into_iter()
+                        .flatten()
+                        .any(|k| k.as_str().ends_with(suffix))
+                };
+                let kind = if declared("Property") {
+                    Kind::Property
+                } else if declared("#Class") {
+                    Kind::Class
+                } else {
+                    Kind::of(kinds, &names)
+                };
+                (format!("/ontology#{local}"), kind)
+            } else {
+                if !compact_iri(iri.as_str(), base).starts_with('<') {
+                    maybe_properties.push(iri.clone());
+                }
+                continue;
+            };
+            entries.insert(
+                iri.clone(),
+                Entry {
+                    names: entity_names.clone(),
+                    page,
+                    kind,
+                    links: 0,
+                },
+            );
+        }
+        for property in used_as_predicates(dataset, &maybe_properties)? {
+            let selector = crate::fragments::Selector {
+                predicate: Some(Term::NamedNode(property.clone())),
+                ..Default::default()
+            };
+            let entry = Entry {
+                names: names.get(&property).cloned().unwrap_or_default(),
+                page: format!("/fragments?{}", selector.query_string(base)),
+                kind: Kind::Property,
+                links: 0,
+            };
+            entries.insert(property, entry);
         }
         // Links in are a cheap index read each on the embedded store; over a
-        // remote engine one grouped query counts them all.
-        if dataset.backend().cheap_lookups() {
-            for (iri, entry) in entries.iter_mut() {
-                entry.links = links_in(dataset, iri)?;
-            }
+        // remote engine one grouped query counts them all. A class's
+        // importance is its number of members.
+        let remote_links = if dataset.backend().cheap_lookups() {
+            None
         } else {
-            let links = crate::backend::queries::links_in(dataset)?;
-            for (iri, entry) in entries.iter_mut() {
-                entry.links = links.get(iri).copied().unwrap_or(0);
-            }
+            Some(crate::backend::queries::links_in(dataset)?)
+        };
+        for (iri, entry) in entries.iter_mut() {
+            entry.links = match (&entry.kind, &remote_links) {
+                (Kind::Class, _) => members.get(iri).copied().unwrap_or(0),
+                (_, _) if !entry.page.starts_with("/page/") => 0,
+                (_, None) => links_in(dataset, iri)?,
+                (_, Some(links)) => links.get(iri).copied().unwrap_or(0),
+            };
         }
 
         let mut builder = Schema::builder();
         let fields = Fields {
             iri: builder.add_text_field("iri", STRING | STORED),
-            path: builder.add_text_field("path", STORED),
+            page: builder.add_text_field("page", STORED),
             words: text_field(&mut builder, "words", "words"),
             han: text_field(&mut builder, "han", "han"),
             stems: text_field(&mut builder, "stems", "stems"),
@@ -246,17 +344,20 @@ impl SearchIndex {
         let mut writer = index
             .writer_with_num_threads(1, 50_000_000)
             .map_err(index_error)?;
-        let kind_name = |class: &Option<NamedNode>, lang: &str| -> Option<String> {
-            let labels = names.get(class.as_ref()?)?;
-            pick(labels, lang).map(|(value, _)| value.clone())
+        let kind_name = |kind: &Kind, lang: Lang| -> Option<String> {
+            match kind {
+                Kind::Of(class) => {
+                    pick(names.get(class)?, lang.code()).map(|(value, _)| value.clone())
+                }
+                Kind::Class => Some(lang.t("class", "类").to_owned()),
+                Kind::Property => Some(lang.t("property", "属性").to_owned()),
+                Kind::Unknown => None,
+            }
         };
         for (iri, entry) in &entries {
-            let Some(path) = entity_path(base, iri.as_str()) else {
-                continue;
-            };
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.iri, iri.as_str());
-            doc.add_text(fields.path, path);
+            doc.add_text(fields.page, &entry.page);
             for (value, lang) in &entry.names {
                 doc.add_text(fields.words, value);
                 doc.add_text(fields.stems, value);
@@ -266,10 +367,10 @@ impl SearchIndex {
                 }
                 doc.add_text(fields.name, format!("{lang}\t{value}"));
             }
-            if let Some(kind) = kind_name(&entry.kind, "en") {
+            if let Some(kind) = kind_name(&entry.kind, Lang::En) {
                 doc.add_text(fields.kind_en, kind);
             }
-            if let Some(kind) = kind_name(&entry.kind, "zh") {
+            if let Some(kind) = kind_name(&entry.kind, Lang::Zh) {
                 doc.add_text(fields.kind_zh, kind);
             }
             doc.add_u64(fields.links, entry.links);
@@ -281,7 +382,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
-            entities: entries.len(),
+            documents: entries.len(),
         })
     }
 
@@ -324,7 +425,7 @@ impl SearchIndex {
             };
             hits.push(Hit {
                 iri: text_of(self.fields.iri).unwrap_or_default(),
-                page: format!("/page/{}", text_of(self.fields.path).unwrap_or_default()),
+                page: text_of(self.fields.page).unwrap_or_default(),
                 label,
                 lang: label_lang,
                 other_label,
@@ -459,6 +560,30 @@ pub fn links_in(dataset: &Dataset, iri: &NamedNode) -> Result<u64> {
         }
     }
     Ok(links)
+}
+
+/// Which of `candidates` some statement uses as its predicate: one query
+/// per hundred, each stopping at the first use it finds.
+fn used_as_predicates(dataset: &Dataset, candidates: &[NamedNode]) -> Result<Vec<NamedNode>> {
+    let mut used = Vec::new();
+    for chunk in candidates.chunks(100) {
+        let values: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let query = format!(
+            "SELECT ?p WHERE {{ VALUES ?p {{ {} }} FILTER EXISTS {{ ?s ?p ?o }} }}",
+            values.join(" ")
+        );
+        if let oxigraph::sparql::QueryResults::Solutions(rows) =
+            crate::sparql::run(dataset, &query)?
+        {
+            for row in rows {
+                let row = row.map_err(crate::sparql::evaluation_error)?;
+                if let Some(Term::NamedNode(p)) = row.get("p") {
+                    used.push(p.clone());
+                }
+            }
+        }
+    }
+    Ok(used)
 }
 
 /// A name as the `exact` field holds it: spaces collapsed and lower-cased.

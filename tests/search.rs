@@ -118,6 +118,60 @@ fn ranking_puts_the_entity_before_what_merely_mentions_it() {
 }
 
 #[test]
+fn classes_and_properties_are_found_and_lead_to_the_pages_that_serve_them() {
+    let server = Server::start(&[]);
+    // (typed, reader's language, first result's page, its kind, a piece of
+    // what that page shows)
+    for (typed, lang, page, kind, shows) in [
+        // A class: the list of its members.
+        (
+            "person",
+            "en",
+            "/class/schema:Person",
+            "class",
+            "/page/person/xi-jinping",
+        ),
+        (
+            "政党",
+            "zh",
+            "/class/schema:PoliticalParty",
+            "类",
+            "/page/organization/",
+        ),
+        // Another vocabulary's property: the statements that use it.
+        (
+            "organiser",
+            "en",
+            "/fragments?predicate=http%3A%2F%2Fschema.org%2Forganizer",
+            "property",
+            "/page/organization/cpc-international-department",
+        ),
+        // The site's own vocabulary: the term's definition.
+        ("主题", "zh", "/ontology#theme", "属性", "id=\"theme\""),
+    ] {
+        let found = results(&server, typed, lang);
+        assert_eq!(first_page(&found), page, "{typed}: {found:?}");
+        assert_eq!(found[0]["kind"], kind, "{typed}");
+        let html = server.html(page.split('#').next().unwrap());
+        assert!(html.contains(shows), "{page} does not show {shows}");
+    }
+    // An entity's name still beats a class that merely shares a word.
+    let found = results(&server, "Xi Jinping", "en");
+    assert_eq!(first_page(&found), "/page/person/xi-jinping");
+    // On the results page, the reader's language goes into the query of
+    // each link, before a #fragment and after a query already there.
+    let page = server.html("/search?q=theme&lang=zh");
+    assert!(page.contains("href=\"/ontology?lang=zh#theme\""), "{page}");
+    // (The template writes `&` as a character reference.)
+    let page = server
+        .html("/search?q=organiser&lang=zh")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let link = "href=\"/fragments?predicate=http%3A%2F%2Fschema.org%2Forganizer&lang=zh\"";
+    assert!(page.contains(link), "{page}");
+}
+
+#[test]
 fn other_forms_of_an_english_word_are_found_by_its_stem() {
     let server = Server::start(&[]);
     let pages = |q: &str| -> Vec<String> {

@@ -136,9 +136,45 @@ impl SearchPage {
 
     /// A result's page link, keeping the chosen language.
     fn href(&self, hit: &Hit) -> String {
-        match self.lang_query.as_str() {
-            "" => hit.page.clone(),
-            q => format!("{}?{q}", hit.page),
-        }
+        with_query(&hit.page, &self.lang_query)
+    }
+}
+
+/// `page` with `query` added to its query string: before its `#fragment`
+/// (`/ontology?lang=zh#theme`), after any query it has already
+/// (`/fragments?predicate=…&lang=zh`).
+fn with_query(page: &str, query: &str) -> String {
+    if query.is_empty() {
+        return page.to_owned();
+    }
+    let (path, fragment) = page.split_once('#').unwrap_or((page, ""));
+    let joint = if path.contains('?') { '&' } else { '?' };
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    format!("{path}{joint}{query}{fragment}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_query;
+
+    #[test]
+    fn the_language_goes_into_the_query_whatever_the_link_has_already() {
+        assert_eq!(with_query("/page/place/beijing", ""), "/page/place/beijing");
+        assert_eq!(
+            with_query("/page/place/beijing", "lang=zh"),
+            "/page/place/beijing?lang=zh"
+        );
+        assert_eq!(
+            with_query("/ontology#theme", "lang=zh"),
+            "/ontology?lang=zh#theme"
+        );
+        assert_eq!(
+            with_query("/fragments?predicate=x", "lang=zh"),
+            "/fragments?predicate=x&lang=zh"
+        );
     }
 }

@@ -56,7 +56,10 @@
       item.id = "suggestion-" + i;
       item.setAttribute("role", "option");
       const link = document.createElement("a");
-      link.href = hit.page + "?lang=" + lang;
+      // The page may carry a query or a #fragment already.
+      const target = new URL(hit.page, window.location.href);
+      target.searchParams.set("lang", lang);
+      link.href = target.pathname + target.search + target.hash;
       link.tabIndex = -1;
       const name = document.createElement("span");
       name.className = "name";

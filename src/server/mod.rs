@@ -262,7 +262,16 @@ impl AppState {
                 dataset.version(),
                 &self.metrics,
                 "search_index",
-                move || crate::search::SearchIndex::build(&worker),
+                move || {
+                    let started = std::time::Instant::now();
+                    let index = crate::search::SearchIndex::build(&worker)?;
+                    tracing::info!(
+                        documents = index.documents,
+                        seconds = started.elapsed().as_secs_f64(),
+                        "search index built"
+                    );
+                    Ok(index)
+                },
             )
             .await
     }

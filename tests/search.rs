@@ -317,14 +317,38 @@ fn a_reader_types_into_the_box_picks_a_suggestion_and_lands_on_its_page() {
         return;
     };
     let server = Server::start(&[]);
-    for (page, typed, first, lands) in [
+    // (page, typed, first suggestion, where choosing it lands, its heading)
+    for (page, typed, first, lands, heading) in [
         (
             "/?lang=zh",
             "习近",
             "习近平",
             "/page/person/xi-jinping?lang=zh",
+            "习近平",
         ),
-        ("/classes", "beij", "Beijing", "/page/place/beijing?lang=en"),
+        (
+            "/classes",
+            "beij",
+            "Beijing",
+            "/page/place/beijing?lang=en",
+            "Beijing",
+        ),
+        // Vocabulary terms: the language goes into a query already there,
+        // and before a #fragment.
+        (
+            "/?lang=zh",
+            "主办方",
+            "主办方",
+            "/fragments?predicate=http%3A%2F%2Fschema.org%2Forganizer&lang=zh",
+            "三元组模式片段",
+        ),
+        (
+            "/?lang=zh",
+            "主题",
+            "主题",
+            "/ontology?lang=zh#theme",
+            "dialogue-graph 词汇表",
+        ),
     ] {
         let out = Command::new("node")
             .arg(common::repo().join("tests/js/search_box.mjs"))
@@ -348,6 +372,9 @@ fn a_reader_types_into_the_box_picks_a_suggestion_and_lands_on_its_page() {
             seen["landed"].as_str().unwrap(),
             format!("{}{lands}", server.url)
         );
-        assert!(seen["title"].as_str().unwrap().starts_with(first));
+        assert!(
+            seen["title"].as_str().unwrap().starts_with(heading),
+            "{seen}"
+        );
     }
 }

@@ -36,7 +36,8 @@ try {
   const suggestions = (await options.allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
   const expanded = await box.getAttribute("aria-expanded");
   await box.press("ArrowDown");
-  await Promise.all([page.waitForURL((url) => url.pathname.startsWith("/page/")), box.press("Enter")]);
+  const before = page.url();
+  await Promise.all([page.waitForURL((url) => url.href !== before), box.press("Enter")]);
   const landed = page.url();
   const title = await page.locator("h1").first().innerText();
   process.stdout.write(JSON.stringify({ suggestions, expanded, landed, title }));

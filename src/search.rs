@@ -86,6 +86,9 @@ pub struct Hit {
     pub other_label: Option<String>,
     /// What kind of thing it is, in the reader's language.
     pub kind: Option<String>,
+    /// A vocabulary term's compact name, as SPARQL writes it
+    /// (`schema:organizer`); none for an entity.
+    pub term: Option<String>,
     pub score: f32,
 }
 
@@ -111,6 +114,8 @@ struct Fields {
     name: Field,
     kind_en: Field,
     kind_zh: Field,
+    /// The compact name of a vocabulary term.
+    term: Field,
     links: Field,
 }
 
@@ -312,6 +317,7 @@ impl SearchIndex {
             name: builder.add_text_field("name", STORED),
             kind_en: builder.add_text_field("kind_en", STORED),
             kind_zh: builder.add_text_field("kind_zh", STORED),
+            term: builder.add_text_field("term", STORED),
             links: builder.add_u64_field("links", STORED),
         };
         let index = Index::create_in_ram(builder.build());
@@ -373,6 +379,9 @@ impl SearchIndex {
             if let Some(kind) = kind_name(&entry.kind, Lang::Zh) {
                 doc.add_text(fields.kind_zh, kind);
             }
+            if !entry.page.starts_with("/page/") {
+                doc.add_text(fields.term, compact_iri(iri.as_str(), base));
+            }
             doc.add_u64(fields.links, entry.links);
             writer.add_document(doc).map_err(index_error)?;
         }
@@ -430,6 +439,7 @@ impl SearchIndex {
                 lang: label_lang,
                 other_label,
                 kind,
+                term: text_of(self.fields.term),
                 // A gentle nudge: ten times the links is worth a quarter
                 // more score, never enough to beat a better match by much.
                 score: score * (1.0 + 0.25 * ((1 + links) as f32).log10()),

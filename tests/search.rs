@@ -152,16 +152,30 @@ fn classes_and_properties_are_found_and_lead_to_the_pages_that_serve_them() {
         let found = results(&server, typed, lang);
         assert_eq!(first_page(&found), page, "{typed}: {found:?}");
         assert_eq!(found[0]["kind"], kind, "{typed}");
+        // Its name as SPARQL writes it, for people writing queries.
+        let term = found[0]["term"].as_str().unwrap_or_default();
+        assert!(
+            term.contains(':') && !term.starts_with('<'),
+            "{typed}: {term}"
+        );
         let html = server.html(page.split('#').next().unwrap());
         assert!(html.contains(shows), "{page} does not show {shows}");
     }
     // An entity's name still beats a class that merely shares a word.
     let found = results(&server, "Xi Jinping", "en");
     assert_eq!(first_page(&found), "/page/person/xi-jinping");
+    assert!(
+        found[0]["term"].is_null(),
+        "an entity is no vocabulary term"
+    );
     // On the results page, the reader's language goes into the query of
     // each link, before a #fragment and after a query already there.
     let page = server.html("/search?q=theme&lang=zh");
     assert!(page.contains("href=\"/ontology?lang=zh#theme\""), "{page}");
+    assert!(
+        page.contains("<code class=\"term\">dg:theme</code>"),
+        "{page}"
+    );
     // (The template writes `&` as a character reference.)
     let page = server
         .html("/search?q=organiser&lang=zh")

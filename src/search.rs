@@ -124,6 +124,8 @@ struct Entry {
     names: Vec<(String, String)>,
     page: String,
     kind: Kind,
+    /// A vocabulary term's compact name; `None` for an entity.
+    term: Option<String>,
     links: u64,
 }
 
@@ -187,7 +189,8 @@ fn han_terms(run: &str) -> Vec<String> {
 }
 
 impl SearchIndex {
-    /// Reads every name of the minted entities and indexes them.
+    /// Reads every name of the minted entities, and of the vocabulary terms
+    /// a page here serves, and indexes them.
     pub fn build(dataset: &Dataset) -> Result<Self> {
         let base = dataset.base();
         let mut names: HashMap<NamedNode, Vec<(String, String)>> = HashMap::new();
@@ -232,19 +235,25 @@ impl SearchIndex {
         let mut maybe_properties = Vec::new();
         for (iri, entity_names) in &names {
             let kinds = types.get(iri);
-            let (page, kind) = if let Some(path) =
+            if let Some(path) =
                 entity_path(base, iri.as_str()).filter(|_| !iri.as_str().contains('#'))
             {
                 // An entity this server mints (pages exist for them).
-                (format!("/page/{path}"), Kind::of(kinds, &names))
-            } else if let Some(curie) = members
-                .contains_key(iri)
-                .then(|| compact_iri(iri.as_str(), base))
-                .filter(|curie| !curie.starts_with('<'))
+                let entry = Entry {
+                    names: entity_names.clone(),
+                    page: format!("/page/{path}"),
+                    kind: Kind::of(kinds, &names),
+                    term: None,
+                    links: 0,
+                };
+                entries.insert(iri.clone(), entry);
+                continue;
+            }
+            // A vocabulary term: only those a page here serves.
+            let curie = compact_iri(iri.as_str(), base);
+            let (page, kind) = if let Some(local) = iri.as_str().strip_prefix(&vocabulary)
+                && !members.contains_key(iri)
             {
-                // A class with members in the data: its list of members.
-                (format!("/class/{curie}"), Kind::Class)
-            } else if let Some(local) = iri.as_str().strip_prefix(&vocabulary) {
                 // The site's own vocabulary: the term's definition.
                 let declared = |suffix: &str| {
                     kinds
@@ -260,21 +269,24 @@ impl SearchIndex {
                     Kind::of(kinds, &names)
                 };
                 (format!("/ontology#{local}"), kind)
+            } else if curie.starts_with('<') {
+                // No prefix known: no class page or short name to give.
+                continue;
+            } else if members.contains_key(iri) {
+                // A class with members in the data: its list of members.
+                (format!("/class/{curie}"), Kind::Class)
             } else {
-                if !compact_iri(iri.as_str(), base).starts_with('<') {
-                    maybe_properties.push(iri.clone());
-                }
+                maybe_properties.push(iri.clone());
                 continue;
             };
-            entries.insert(
-                iri.clone(),
-                Entry {
-                    names: entity_names.clone(),
-                    page,
-                    kind,
-                    links: 0,
-                },
-            );
+            let entry = Entry {
+                names: entity_names.clone(),
+                page,
+                kind,
+                term: Some(curie),
+                links: 0,
+            };
+            entries.insert(iri.clone(), entry);
         }
         for property in used_as_predicates(dataset, &maybe_properties)? {
             let selector = crate::fragments::Selector {
@@ -285,24 +297,24 @@ impl SearchIndex {
                 names: names.get(&property).cloned().unwrap_or_default(),
                 page: format!("/fragments?{}", selector.query_string(base)),
                 kind: Kind::Property,
+                term: Some(compact_iri(property.as_str(), base)),
                 links: 0,
             };
             entries.insert(property, entry);
         }
-        // Links in are a cheap index read each on the embedded store; over a
-        // remote engine one grouped query counts them all. A class's
-        // importance is its number of members.
+        // An entity's importance is its links in: a cheap index read each on
+        // the embedded store, one grouped query over a remote engine. A
+        // class's is its number of members.
         let remote_links = if dataset.backend().cheap_lookups() {
             None
         } else {
             Some(crate::backend::queries::links_in(dataset)?)
         };
         for (iri, entry) in entries.iter_mut() {
-            entry.links = match (&entry.kind, &remote_links) {
-                (Kind::Class, _) => members.get(iri).copied().unwrap_or(0),
-                (_, _) if !entry.page.starts_with("/page/") => 0,
-                (_, None) => links_in(dataset, iri)?,
-                (_, Some(links)) => links.get(iri).copied().unwrap_or(0),
+            entry.links = match (&entry.term, &remote_links) {
+                (Some(_), _) => members.get(iri).copied().unwrap_or(0),
+                (None, None) => links_in(dataset, iri)?,
+                (None, Some(links)) => links.get(iri).copied().unwrap_or(0),
             };
         }
 
@@ -379,8 +391,8 @@ impl SearchIndex {
             if let Some(kind) = kind_name(&entry.kind, Lang::Zh) {
                 doc.add_text(fields.kind_zh, kind);
             }
-            if !entry.page.starts_with("/page/") {
-                doc.add_text(fields.term, compact_iri(iri.as_str(), base));
+            if let Some(term) = &entry.term {
+                doc.add_text(fields.term, term);
             }
             doc.add_u64(fields.links, entry.links);
             writer.add_document(doc).map_err(index_error)?;

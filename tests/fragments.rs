@@ -198,13 +198,7 @@ fn a_huge_pattern_is_counted_only_to_the_limit_and_still_pages_to_its_end() {
         page.hydra(&first, "last").is_none(),
         "a last page was guessed"
     );
-    let html = server
-        .get("/fragments")
-        .header("Accept", "text/html")
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let html = server.html("/fragments");
     assert!(
         html.contains(&format!("at least {counted}")),
         "the page says so"

@@ -58,9 +58,11 @@ impl GraphSizes {
     }
 }
 
-/// The SPARQL 1.1 Service Description of the endpoint at `endpoint`.
+/// The SPARQL 1.1 Service Description of the endpoint at `endpoint`, with
+/// the Graph Store Protocol at `graph_store`.
 pub fn service_description(
     endpoint: &str,
+    graph_store: &str,
     sizes: &GraphSizes,
     features: EndpointFeatures,
 ) -> Vec<Triple> {
@@ -113,6 +115,28 @@ pub fn service_description(
             NamedNode::new_unchecked(format!("{FORMATS}{format}")).into(),
         );
     }
+    // The Graph Store Protocol beside the endpoint (SD has no term for it):
+    // a resource that conforms to the protocol, linked from the service.
+    let store = NamedOrBlankNode::from(NamedNode::new_unchecked(graph_store));
+    add(me.clone(), rdfs::SEE_ALSO.into(), store.clone().into());
+    add(
+        store.clone(),
+        NamedNode::new_unchecked(format!("{DCT}conformsTo")),
+        NamedNode::new_unchecked(GRAPH_STORE_PROTOCOL).into(),
+    );
+    add(
+        store,
+        rdfs::COMMENT.into(),
+        Literal::new_language_tagged_literal_unchecked(
+            if features.update {
+                "SPARQL 1.1 Graph Store Protocol: GET ?graph=IRI or ?default (the union of all graphs); PUT, POST and DELETE with the update token."
+            } else {
+                "SPARQL 1.1 Graph Store Protocol, read-only: GET ?graph=IRI, or ?default for the union of all graphs."
+            },
+            "en",
+        )
+        .into(),
+    );
     let dataset = BlankNode::default();
     add(me.clone(), sd("defaultDataset"), dataset.clone().into());
     let dataset = NamedOrBlankNode::from(dataset);
@@ -219,12 +243,22 @@ impl DatasetStats {
 #[derive(Clone, Debug)]
 pub struct Distribution {
     pub url: String,
+    /// The media type of the RDF inside, also for a compressed file.
     pub media_type: String,
+    /// Whether the file is gzip-compressed.
+    pub compressed: bool,
     pub bytes: u64,
     pub sha256: String,
 }
 
+/// The IANA registry's IRI of a media type, as DCAT's `dcat:mediaType` and
+/// `dcat:compressFormat` take it.
+pub fn iana_media_type(media_type: &str) -> String {
+    format!("https://www.iana.org/assignments/media-types/{media_type}")
+}
+
 const VOID: &str = "http://rdfs.org/ns/void#";
+const GRAPH_STORE_PROTOCOL: &str = "http://www.w3.org/TR/sparql11-http-rdf-update/";
 const DCAT: &str = "http://www.w3.org/ns/dcat#";
 const DCT: &str = "http://purl.org/dc/terms/";
 
@@ -370,11 +404,20 @@ pub fn void_description(
         add(&me, dcat("distribution"), dist.clone().into());
         add(&dist, rdf::TYPE.into(), dcat("Distribution").into());
         add(&dist, dcat("downloadURL"), iri(&d.url).into());
+        // DCAT: the media type of what is inside (an IANA IRI), and the
+        // compression apart, so a client knows a .gz holds Turtle.
         add(
             &dist,
             dcat("mediaType"),
-            Literal::new_simple_literal(&d.media_type).into(),
+            iri(&iana_media_type(&d.media_type)).into(),
         );
+        if d.compressed {
+            add(
+                &dist,
+                dcat("compressFormat"),
+                iri(&iana_media_type(crate::dumps::GZIP)).into(),
+            );
+        }
         add(
             &dist,
             dcat("byteSize"),

@@ -22,10 +22,14 @@ use crate::store::{DataVersion, Dataset};
 /// The file names start with this.
 pub const STEM: &str = "dialogue-graph";
 
+/// The media type of a gzip file.
+pub const GZIP: &str = "application/gzip";
+
 /// One downloadable file.
 #[derive(Clone, Debug)]
 pub struct DumpFile {
     pub name: String,
+    /// The media type of the RDF inside (also of a `.gz` file's content).
     pub media_type: &'static str,
     pub format: &'static str,
     pub compressed: bool,
@@ -40,6 +44,16 @@ impl DumpFile {
     /// The `.sha256` file's content, as `sha256sum` writes it.
     pub fn checksum_line(&self) -> String {
         format!("{}  {}\n", self.sha256, self.name)
+    }
+
+    /// What the file is sent as: its RDF media type, or `application/gzip`
+    /// for a compressed file (so that a download saves the bytes as they are).
+    pub fn content_type(&self) -> &'static str {
+        if self.compressed {
+            GZIP
+        } else {
+            self.media_type
+        }
     }
 }
 
@@ -149,7 +163,7 @@ fn write_format(
         },
         DumpFile {
             name: gz_name,
-            media_type: "application/gzip",
+            media_type,
             format: label,
             compressed: true,
             path: gz_path,

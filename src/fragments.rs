@@ -166,8 +166,14 @@ impl Selector {
         query.finish()
     }
 
-    /// The address of page `page` of this fragment.
+    /// The address of page `page` of this fragment under the base IRI.
     pub fn page_iri(&self, base: &BaseIri, page: usize) -> String {
+        self.page_at(base, &fragments_iri(base), page)
+    }
+
+    /// The address of page `page` of this fragment at `address` (where the
+    /// client reached `/fragments`).
+    pub fn page_at(&self, base: &BaseIri, address: &str, page: usize) -> String {
         let mut query = self.query_string(base);
         if page > 1 {
             if !query.is_empty() {
@@ -176,8 +182,8 @@ impl Selector {
             query.push_str(&format!("page={page}"));
         }
         match query.as_str() {
-            "" => fragments_iri(base),
-            q => format!("{}?{q}", fragments_iri(base)),
+            "" => address.to_owned(),
+            q => format!("{address}?{q}"),
         }
     }
 
@@ -402,15 +408,17 @@ fn page_of_index(
 
 /// The triples that describe a fragment page and the dataset's search form
 /// (what a TPF client reads to find the count, the next page, and how to ask
-/// for another pattern). `page_iri` is the address the client asked for.
-pub fn metadata(base: &BaseIri, fragment: &Fragment, page_iri: &str) -> Vec<Triple> {
+/// for another pattern). `address` is where the client reached `/fragments`
+/// (the base IRI's, or another through a proxy or port mapping) and
+/// `page_iri` the page it asked for: the controls lead back to where it is.
+pub fn metadata(base: &BaseIri, address: &str, fragment: &Fragment, page_iri: &str) -> Vec<Triple> {
     let iri = |s: &str| NamedNode::new_unchecked(s);
     let hydra = |local: &str| NamedNode::new_unchecked(format!("{HYDRA}{local}"));
     let void = |local: &str| NamedNode::new_unchecked(format!("{VOID}{local}"));
     let integer = |n: usize| Literal::new_typed_literal(n.to_string(), iri(XSD_INTEGER));
     let rdf_type = oxigraph::model::vocab::rdf::TYPE.into_owned();
 
-    let fragments = fragments_iri(base);
+    let fragments = address;
     let dataset = iri(&format!("{fragments}#dataset"));
     let search = iri(&format!("{fragments}#triplePattern"));
     let page = iri(page_iri);
@@ -483,28 +491,28 @@ pub fn metadata(base: &BaseIri, fragment: &Fragment, page_iri: &str) -> Vec<Trip
         Triple::new(
             page.clone(),
             hydra("first"),
-            iri(&fragment.selector.page_iri(base, 1)),
+            iri(&fragment.selector.page_at(base, address, 1)),
         ),
     ]);
     if let Some(last) = fragment.last_page() {
         triples.push(Triple::new(
             page.clone(),
             hydra("last"),
-            iri(&fragment.selector.page_iri(base, last)),
+            iri(&fragment.selector.page_at(base, address, last)),
         ));
     }
     if fragment.page > 1 {
         triples.push(Triple::new(
             page.clone(),
             hydra("previous"),
-            iri(&fragment.selector.page_iri(base, fragment.page - 1)),
+            iri(&fragment.selector.page_at(base, address, fragment.page - 1)),
         ));
     }
     if fragment.has_next() {
         triples.push(Triple::new(
             page,
             hydra("next"),
-            iri(&fragment.selector.page_iri(base, fragment.page + 1)),
+            iri(&fragment.selector.page_at(base, address, fragment.page + 1)),
         ));
     }
     triples

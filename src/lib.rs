@@ -14,6 +14,7 @@ pub mod dump;
 pub mod dumps;
 pub mod error;
 pub mod examples;
+pub mod formats;
 pub mod fragments;
 pub mod generate;
 pub mod linked_data;

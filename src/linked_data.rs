@@ -14,6 +14,7 @@ use oxigraph::model::{
 
 use crate::config::BaseIri;
 use crate::error::Result;
+use crate::formats::Format;
 use crate::store::Dataset;
 
 pub const OA: &str = "http://www.w3.org/ns/oa#";
@@ -43,61 +44,56 @@ pub enum DocFormat {
 impl DocFormat {
     pub const ALL: [DocFormat; 4] = [Self::Turtle, Self::JsonLd, Self::NTriples, Self::RdfXml];
 
-    pub fn extension(self) -> &'static str {
+    /// The serialisation in the crate's one table of formats.
+    pub fn format(self) -> Format {
         match self {
-            Self::Turtle => "ttl",
-            Self::JsonLd => "jsonld",
-            Self::NTriples => "nt",
-            Self::RdfXml => "rdf",
+            Self::Turtle => Format::Turtle,
+            Self::JsonLd => Format::JsonLd,
+            Self::NTriples => Format::NTriples,
+            Self::RdfXml => Format::RdfXml,
         }
+    }
+
+    fn from_format(format: Format) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.format() == format)
+    }
+
+    /// The formats, as the table knows them (for negotiation).
+    pub fn formats() -> Vec<Format> {
+        Self::ALL.into_iter().map(Self::format).collect()
+    }
+
+    pub fn extension(self) -> &'static str {
+        self.format().extension()
     }
 
     pub fn media_type(self) -> &'static str {
-        match self {
-            Self::Turtle => "text/turtle",
-            Self::JsonLd => "application/ld+json",
-            Self::NTriples => "application/n-triples",
-            Self::RdfXml => "application/rdf+xml",
-        }
+        self.format().media_type()
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Self::Turtle => "Turtle",
-            Self::JsonLd => "JSON-LD",
-            Self::NTriples => "N-Triples",
-            Self::RdfXml => "RDF/XML",
-        }
+        self.format().label()
     }
 
     pub fn rdf_format(self) -> oxigraph::io::RdfFormat {
-        match self {
-            Self::Turtle => oxigraph::io::RdfFormat::Turtle,
-            Self::JsonLd => oxigraph::io::RdfFormat::JsonLd {
-                profile: oxigraph::io::JsonLdProfileSet::empty(),
-            },
-            Self::NTriples => oxigraph::io::RdfFormat::NTriples,
-            Self::RdfXml => oxigraph::io::RdfFormat::RdfXml,
-        }
+        self.format()
+            .rdf()
+            .unwrap_or(oxigraph::io::RdfFormat::Turtle)
     }
 
     pub fn from_extension(extension: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.extension() == extension)
     }
 
-    /// `?format=` values: the extension, or a name such as `turtle`.
+    /// `?format=` values: the extension, a name such as `turtle`, or a media
+    /// type, as [`crate::formats`] lists them (`xml` and `json` are RDF/XML
+    /// and JSON-LD here).
     pub fn from_name(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "turtle" | "ttl" => Some(Self::Turtle),
-            "jsonld" | "json-ld" | "json" => Some(Self::JsonLd),
-            "ntriples" | "n-triples" | "nt" => Some(Self::NTriples),
-            "rdfxml" | "rdf" | "xml" => Some(Self::RdfXml),
-            _ => None,
-        }
+        Format::by_name(name, &Self::formats()).and_then(Self::from_format)
     }
 
     pub fn from_media_type(media_type: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.media_type() == media_type)
+        Format::from_media_type(media_type).and_then(Self::from_format)
     }
 }
 

@@ -5,13 +5,14 @@
 use std::io::Write;
 use std::sync::{Arc, OnceLock};
 
-use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
+use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
+use crate::formats::Format;
 use crate::store::Dataset;
 
 /// Deepest nesting of `{ ( [` accepted. Oxigraph's recursive-descent parser
@@ -278,30 +279,12 @@ pub enum ResultFormat {
 }
 
 impl ResultFormat {
-    /// Formats by the short names used by `--format` and `?format=`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "json" | "srj" => Self::Results(QueryResultsFormat::Json),
-            "xml" | "srx" => Self::Results(QueryResultsFormat::Xml),
-            "csv" => Self::Results(QueryResultsFormat::Csv),
-            "tsv" => Self::Results(QueryResultsFormat::Tsv),
-            "turtle" | "ttl" => Self::Graph(RdfFormat::Turtle),
-            "ntriples" | "nt" | "n-triples" => Self::Graph(RdfFormat::NTriples),
-            "nquads" | "nq" | "n-quads" => Self::Graph(RdfFormat::NQuads),
-            "trig" => Self::Graph(RdfFormat::TriG),
-            "rdfxml" | "rdf" | "xml-rdf" => Self::Graph(RdfFormat::RdfXml),
-            "jsonld" | "json-ld" => Self::Graph(RdfFormat::JsonLd {
-                profile: JsonLdProfileSet::empty(),
-            }),
-            _ => return None,
-        })
-    }
-
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Self::Results(f) => f.media_type(),
-            Self::Graph(f) => f.media_type(),
-        }
+    /// The result serialisation of a format, if it is one.
+    pub fn from_format(format: Format) -> Option<Self> {
+        format
+            .results()
+            .map(Self::Results)
+            .or_else(|| format.rdf().map(Self::Graph))
     }
 }
 
@@ -399,11 +382,11 @@ fn write_limited<W: Write>(
         }
         (QueryResults::Graph(_), ResultFormat::Results(f)) => Err(Error::NotAcceptable {
             requested: f.media_type().to_owned(),
-            offered: GRAPH_MEDIA_TYPES.to_vec(),
+            offered: media_types(GRAPH_FORMATS),
         }),
         (_, ResultFormat::Graph(f)) => Err(Error::NotAcceptable {
             requested: f.media_type().to_owned(),
-            offered: RESULTS_MEDIA_TYPES.to_vec(),
+            offered: media_types(RESULT_FORMATS),
         }),
     }
 }
@@ -424,28 +407,32 @@ pub fn rdf_serializer(format: RdfFormat, base: &BaseIri) -> RdfSerializer {
     serializer
 }
 
-/// Media types of SELECT and ASK results, in order of preference on ties
-/// (`application/json` and `application/xml` are accepted as aliases).
-pub const RESULTS_MEDIA_TYPES: &[&str] = &[
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-    "application/json",
-    "application/xml",
+/// The formats of SELECT and ASK results, in order of preference on ties
+/// (the aliases `application/json`, `application/xml`, `text/xml` and
+/// `text/plain` are understood by [`crate::negotiate`]).
+pub const RESULT_FORMATS: &[Format] = &[
+    Format::ResultsJson,
+    Format::ResultsXml,
+    Format::Csv,
+    Format::Tsv,
 ];
 
-/// Media types of CONSTRUCT and DESCRIBE results, in order of preference on
-/// ties (`text/plain` is N-Triples).
-pub const GRAPH_MEDIA_TYPES: &[&str] = &[
-    "text/turtle",
-    "application/ld+json",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/n-quads",
-    "application/trig",
-    "text/plain",
+/// The formats of CONSTRUCT and DESCRIBE results, in order of preference on
+/// ties (`text/plain` is N-Triples, `text/n3` Turtle, `application/json`
+/// JSON-LD, `application/xml` RDF/XML).
+pub const GRAPH_FORMATS: &[Format] = &[
+    Format::Turtle,
+    Format::JsonLd,
+    Format::NTriples,
+    Format::RdfXml,
+    Format::NQuads,
+    Format::TriG,
 ];
+
+/// The media types of `formats`, for messages that list an offer.
+pub fn media_types(formats: &[Format]) -> Vec<&'static str> {
+    formats.iter().map(|f| f.media_type()).collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
-//! Real outside clients against the running server: Python's SPARQLWrapper and
-//! rdflib (installed into a virtualenv by tests/run.sh). The expected answers
-//! are computed here from the same data through the library.
+//! Real outside clients against the running server: Python's SPARQLWrapper,
+//! rdflib, PyLD and requests (installed into a virtualenv by tests/run.sh).
+//! The expected answers are computed here from the same data through the
+//! library. Without the clients these tests fail: they never pass unrun.
 
 mod common;
 
@@ -14,7 +15,7 @@ use oxigraph::sparql::QueryResults;
 fn python() -> Option<String> {
     let candidate = std::env::var("DIALOGUE_GRAPH_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let ok = Command::new(&candidate)
-        .args(["-c", "import rdflib, SPARQLWrapper"])
+        .args(["-c", "import rdflib, SPARQLWrapper, pyld, requests"])
         .status()
         .is_ok_and(|s| s.success());
     ok.then_some(candidate)
@@ -22,15 +23,7 @@ fn python() -> Option<String> {
 
 #[test]
 fn sparqlwrapper_and_rdflib_get_the_right_answers() {
-    let Some(python) = python() else {
-        // tests/run.sh always provides the clients; a bare `cargo test` may not.
-        assert!(
-            std::env::var("DIALOGUE_GRAPH_PYTHON").is_err(),
-            "DIALOGUE_GRAPH_PYTHON is set but lacks rdflib or SPARQLWrapper"
-        );
-        eprintln!("skipped: no Python with rdflib and SPARQLWrapper (run tests/run.sh)");
-        return;
-    };
+    let python = required_python();
     let data = dataset();
     let mut cases = Vec::new();
     for name in [
@@ -93,11 +86,7 @@ fn sparqlwrapper_and_rdflib_get_the_right_answers() {
 
 #[test]
 fn rdflib_and_pyld_read_every_document_and_dump() {
-    let Some(python) = python() else {
-        assert!(std::env::var("DIALOGUE_GRAPH_PYTHON").is_err());
-        eprintln!("skipped: no Python with rdflib (run tests/run.sh)");
-        return;
-    };
+    let python = required_python();
     let server = Server::start(&[]);
     let out = Command::new(python)
         .arg(common::repo().join("tests/python/rdf_documents.py"))
@@ -111,4 +100,105 @@ fn rdflib_and_pyld_read_every_document_and_dump() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("entities x 4 formats"));
+}
+
+/// The clients people use, in their default settings (tests/python/default_clients.py):
+/// SPARQLWrapper's whole matrix, rdflib and PyLD on entity IRIs, Accept
+/// values with parameters and aliases, and the Graph Store Protocol.
+#[test]
+fn real_clients_in_their_default_settings() {
+    let python = required_python();
+    let server = Server::start(&[]);
+    let sitemap = server.get("/sitemap.xml").send().unwrap().text().unwrap();
+    // Xi Jinping, and one entity of each other kind the sitemap lists first.
+    let mut paths = vec!["person/xi-jinping".to_owned()];
+    let mut kinds = std::collections::BTreeSet::from(["person".to_owned()]);
+    for loc in sitemap.split("<loc>").skip(1) {
+        let Some((_, path)) = loc
+            .split("</loc>")
+            .next()
+            .and_then(|l| l.split_once("/page/"))
+        else {
+            continue;
+        };
+        let kind = path.split('/').next().unwrap_or_default().to_owned();
+        if kinds.insert(kind) {
+            paths.push(path.to_owned());
+        }
+    }
+    assert!(paths.len() >= 4, "too few kinds of entity: {paths:?}");
+    let out = Command::new(python)
+        .arg(common::repo().join("tests/python/default_clients.py"))
+        .arg(&server.url)
+        .args(&paths[..4])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("calls passed"), "{stdout}");
+}
+
+/// The Python with the clients. Under tests/run.sh (which sets
+/// `DIALOGUE_GRAPH_PYTHON`) or CI a missing client fails the test.
+fn required_python() -> String {
+    match python() {
+        Some(python) => python,
+        None => panic!(
+            "no Python with rdflib, SPARQLWrapper and PyLD: run tests/run.sh, or set DIALOGUE_GRAPH_PYTHON"
+        ),
+    }
+}
+
+/// rapper (Raptor, the C RDF library's command line) fetches entity IRIs,
+/// dumps and fragment pages with its own Accept header, as it does by default.
+#[test]
+fn rapper_reads_entity_iris_dumps_and_fragments() {
+    let server = Server::start(&[]);
+    let count = |args: &[&str], url: &str| -> usize {
+        let out = Command::new("rapper")
+            .arg("-c")
+            .args(args)
+            .arg(url)
+            .output()
+            .expect("rapper runs (tests/run.sh installs raptor2-utils)");
+        assert!(
+            out.status.success(),
+            "rapper {args:?} {url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // `-c` prints "rapper: Parsing returned N triples" on stderr.
+        let text = String::from_utf8_lossy(&out.stderr);
+        text.split("returned ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count from rapper for {url}: {text}"))
+    };
+    for path in [
+        "person/xi-jinping",
+        "event/cpc-world-political-parties-dialogue-2017",
+    ] {
+        let iri = format!("{}/id/{path}", server.url);
+        // Guessing the format from what the server answers, and asking for
+        // each format rapper reads.
+        assert!(count(&["-g"], &iri) > 10, "{iri}");
+        for syntax in ["turtle", "ntriples", "rdfxml"] {
+            assert!(count(&["-i", syntax], &iri) > 10, "{iri} as {syntax}");
+        }
+    }
+    let dumps = format!("{}/dumps/dialogue-graph", server.url);
+    let turtle = count(&["-i", "turtle"], &format!("{dumps}.ttl"));
+    assert!(turtle > 1000);
+    assert_eq!(count(&["-i", "ntriples"], &format!("{dumps}.nt")), turtle);
+    assert_eq!(count(&["-i", "nquads"], &format!("{dumps}.nq")), turtle);
+    let fragment = format!(
+        "{}/fragments?predicate=http%3A%2F%2Fschema.org%2Flocation",
+        server.url
+    );
+    assert!(count(&["-g"], &fragment) > 0);
+    assert!(count(&["-i", "turtle"], &fragment) > 0);
 }

@@ -217,7 +217,14 @@ fn query_content_type_select() {
         ),
         ("text/csv", "text/csv"),
         ("text/tab-separated-values", "text/tab-separated-values"),
-        ("application/json", "application/json"),
+        // Aliases get the registered type of the format they stand for.
+        ("application/json", "application/sparql-results+json"),
+        ("text/xml", "application/sparql-results+xml"),
+        ("text/plain", "text/csv"),
+        (
+            "application/sparql-results+json; charset=utf-8",
+            "application/sparql-results+json",
+        ),
     ] {
         let r = server
             .get("/sparql")

@@ -15,9 +15,11 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: libclang for RocksDB's bindings; Chromium (and CJK fonts,
 # so Chinese pages render in screenshots) for the browser test; Python for the
-# real RDF and SPARQL clients (rdflib, PyLD, SPARQLWrapper).
-# Virtuoso, a SPARQL engine the HTTP tests run against as a remote backend.
-packages=(libclang-dev chromium fonts-noto-cjk virtuoso-opensource)
+# real RDF and SPARQL clients (rdflib, PyLD, SPARQLWrapper); rapper
+# (raptor2-utils) and curl, the command-line clients of tests/clients.rs and
+# tests/graph_store.rs. Virtuoso, a SPARQL engine the HTTP tests run against
+# as a remote backend.
+packages=(libclang-dev chromium fonts-noto-cjk virtuoso-opensource raptor2-utils curl)
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv)
 # Node.js and npm for Comunica, the TPF and SPARQL client of tests/fragments.rs.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -69,7 +71,8 @@ cargo test --features rocksdb -- "$@"
 # engine (`serve --sparql-endpoint`) that the tests start on loopback and load.
 # Same features as above, so nothing is rebuilt.
 http_suites=(--test linked_data --test protocol --test queries --test evidence
-  --test clients --test hostile --test server --test browser --test fragments --test search)
+  --test clients --test hostile --test server --test browser --test fragments --test search
+  --test graph_store)
 for engine in oxigraph virtuoso; do
   echo "== cargo test, HTTP suites against $engine"
   DIALOGUE_GRAPH_TEST_BACKEND=$engine cargo test --features rocksdb "${http_suites[@]}" -- "$@"

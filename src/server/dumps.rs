@@ -113,7 +113,7 @@ pub async fn file(
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(file.media_type),
+        HeaderValue::from_static(file.content_type()),
     );
     h.insert(
         header::CONTENT_DISPOSITION,

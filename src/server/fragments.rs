@@ -20,6 +20,7 @@ use super::http_cache::Validators;
 use super::resource::{PageParams, header_value, reader_language};
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
+use crate::formats::Format;
 use crate::fragments::{
     Fragment, METADATA_PREFIXES, PAGE_SIZE, Selector, explicit, fragment, fragments_iri, metadata,
     metadata_graph, pattern_text, skolemized, union_graph_iri,
@@ -52,29 +53,19 @@ pub struct FragmentParams {
     pub format: Option<String>,
 }
 
-/// The media type `?format=` names.
+/// The format `?format=` names, among what `/fragments` answers in.
 fn format_by_name(name: &str) -> Option<&'static str> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "html" => "text/html",
-        "trig" => "application/trig",
-        "nq" | "nquads" | "n-quads" => "application/n-quads",
-        "ttl" | "turtle" => "text/turtle",
-        "nt" | "ntriples" | "n-triples" => "application/n-triples",
-        "jsonld" | "json-ld" => "application/ld+json",
-        _ => return None,
-    })
+    let offered: Vec<Format> = FRAGMENT_TYPES
+        .iter()
+        .filter_map(|t| Format::from_media_type(t))
+        .collect();
+    Format::by_name(name, &offered).map(Format::media_type)
 }
 
 fn rdf_format(media_type: &str) -> RdfFormat {
-    match media_type {
-        "application/trig" => RdfFormat::TriG,
-        "application/n-quads" => RdfFormat::NQuads,
-        "application/n-triples" => RdfFormat::NTriples,
-        "application/ld+json" => RdfFormat::JsonLd {
-            profile: oxigraph::io::JsonLdProfileSet::empty(),
-        },
-        _ => RdfFormat::Turtle,
-    }
+    Format::from_media_type(media_type)
+        .and_then(Format::rdf)
+        .unwrap_or(RdfFormat::Turtle)
 }
 
 pub async fn get(
@@ -105,9 +96,10 @@ pub async fn get(
     // Characters an IRI may not hold are escaped, so a request cannot break
     // the document it is named in.
     let raw = raw.map(|q| iri_safe(&q)).unwrap_or_default();
+    let address = fragments_address(&base, &headers);
     let page_iri = match raw.as_str() {
-        "" => fragments_iri(&base),
-        q => format!("{}?{q}", fragments_iri(&base)),
+        "" => address.clone(),
+        q => format!("{address}?{q}"),
     };
     let (lang, chosen) = reader_language(
         &PageParams {
@@ -116,7 +108,10 @@ pub async fn get(
         },
         &headers,
     );
-    let variant = format!("fragments {raw} {media_type} {} {chosen}", lang.code());
+    let variant = format!(
+        "fragments {address} {raw} {media_type} {} {chosen}",
+        lang.code()
+    );
     let version = dataset.version();
     let validators = Validators::for_data(&version, &variant);
     if validators.is_fresh(&headers) {
@@ -146,7 +141,7 @@ pub async fn get(
             .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
         super::html_in(html, lang)
     } else {
-        let body = rdf_body(&base, &fragment, &page_iri, media_type)?;
+        let body = rdf_body(&base, &address, &fragment, &page_iri, media_type)?;
         let mut response = body.into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
@@ -163,13 +158,13 @@ pub async fn get(
     if page > 1 {
         links.push(format!(
             "<{}>; rel=\"prev\"",
-            selector.page_iri(&base, page - 1)
+            selector.page_at(&base, &address, page - 1)
         ));
     }
     if fragment.has_next() {
         links.push(format!(
             "<{}>; rel=\"next\"",
-            selector.page_iri(&base, page + 1)
+            selector.page_at(&base, &address, page + 1)
         ));
     }
     if !links.is_empty() {
@@ -183,6 +178,7 @@ pub async fn get(
 /// the format has graphs).
 pub fn rdf_body(
     base: &BaseIri,
+    address: &str,
     fragment: &Fragment,
     page_iri: &str,
     media_type: &str,
@@ -196,7 +192,7 @@ pub fn rdf_body(
     }
     let mut serializer = serializer.for_writer(Vec::new());
     let data = fragment.quads.iter().map(|q| skolemized(base, q));
-    let described = metadata(base, fragment, page_iri);
+    let described = metadata(base, address, fragment, page_iri);
     if format.supports_datasets() {
         let (graph, tie) = metadata_graph(page_iri);
         for quad in data {
@@ -212,6 +208,45 @@ pub fn rdf_body(
         }
     }
     Ok(serializer.finish()?)
+}
+
+/// Where the client reached `/fragments`: under the base IRI, unless the
+/// request came by another host (a port mapping, a proxy that says so in
+/// `X-Forwarded-Host` / `X-Forwarded-Proto`). A TPF client follows the
+/// controls of the page it read, so they must lead back to where it is.
+/// The data's own IRIs stay those of the base.
+pub fn fragments_address(base: &BaseIri, headers: &HeaderMap) -> String {
+    let first = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let Some((base_scheme, rest)) = base.as_str().split_once("://") else {
+        return fragments_iri(base);
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = first("x-forwarded-host").or_else(|| first("host"));
+    // Only what a host and port can hold, so nothing odd enters a document.
+    let host = host.filter(|h| {
+        h.len() <= 255
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    });
+    let scheme = match first("x-forwarded-proto") {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        Some(p) if p.eq_ignore_ascii_case("http") => "http",
+        _ => base_scheme,
+    };
+    match host {
+        Some(host) if !(host.eq_ignore_ascii_case(authority) && scheme == base_scheme) => {
+            let path = if path.is_empty() { "/" } else { path };
+            format!("{scheme}://{host}{path}fragments")
+        }
+        _ => fragments_iri(base),
+    }
 }
 
 /// Characters RFC 3987 does not allow in an IRI, and `%` when it does not

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod classes;
 pub mod dumps;
 pub mod fragments;
+pub mod graph_store;
 pub mod health;
 pub mod home;
 pub mod http_cache;
@@ -327,6 +328,13 @@ pub fn router(state: SharedState) -> Router {
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/queries", get(queries::get))
         .route("/fragments", get(fragments::get))
+        .route(
+            "/store",
+            get(graph_store::get)
+                .put(graph_store::put)
+                .post(graph_store::post)
+                .delete(graph_store::delete),
+        )
         .route("/search", get(search::get))
         .route("/id/{*path}", get(resource::id))
         .route("/page/{*path}", get(resource::page))

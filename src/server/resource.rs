@@ -149,19 +149,19 @@ pub async fn id(
     headers: HeaderMap,
 ) -> Result<Response> {
     let iri = checked_entity(&state, &path, &headers).await?;
-    let target = match params.format.as_deref() {
+    let (target, format) = match params.format.as_deref() {
         Some(name) => {
             let format = DocFormat::from_name(name).ok_or_else(|| unknown_format(name))?;
-            format!("/data/{path}.{}", format.extension())
+            (format!("/data/{path}.{}", format.extension()), Some(format))
         }
         None => match negotiate(&headers, ENTITY_TYPES)? {
             "text/html" => match params.lang.as_deref().and_then(Lang::from_param) {
-                Some(lang) => format!("/page/{path}?lang={}", lang.code()),
-                None => format!("/page/{path}"),
+                Some(lang) => (format!("/page/{path}?lang={}", lang.code()), None),
+                None => (format!("/page/{path}"), None),
             },
             media_type => {
                 let format = DocFormat::from_media_type(media_type).unwrap_or(DocFormat::Turtle);
-                format!("/data/{path}.{}", format.extension())
+                (format!("/data/{path}.{}", format.extension()), Some(format))
             }
         },
     };
@@ -175,7 +175,7 @@ pub async fn id(
     );
     h.insert(
         header::LINK,
-        header_value(&link_header(&path, iri.as_str())),
+        header_value(&link_header(&path, iri.as_str(), format)),
     );
     Ok(response)
 }
@@ -264,7 +264,7 @@ pub async fn page(
     let mut response = super::html_in(html, lang);
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    let mut links = vec![link_header(&path, &view.iri)];
+    let mut links = vec![link_header(&path, &view.iri, None)];
     links.extend(paging.link_entries());
     h.insert(header::LINK, header_value(&links.join(", ")));
     validators.apply(&mut response);
@@ -384,27 +384,30 @@ pub async fn data(
             header_value(&format!("/data/{path}.{}", format.extension())),
         );
     }
-    let mut links = vec![link_header(&path, subject.as_str())];
+    let mut links = vec![link_header(&path, subject.as_str(), Some(format))];
     links.extend(paging.link_entries());
     h.insert(header::LINK, header_value(&links.join(", ")));
     validators.apply(&mut response);
     Ok(state.responses.put(cache_key, response).await)
 }
 
-/// `Link` header of an entity's resources: its page and documents, and itself.
-fn link_header(path: &str, iri: &str) -> String {
-    let mut links = vec![
-        format!("<{iri}>; rel=\"describes\""),
-        format!("</page/{path}>; rel=\"alternate\"; type=\"text/html\""),
-    ];
-    for f in DocFormat::ALL {
-        links.push(format!(
+/// `Link` header of one of an entity's resources (answered in `current`,
+/// `None` for the HTML page): what it describes, and one alternate. One only:
+/// PyLD, the JSON-LD processor of Python, fails on a repeated
+/// `rel="alternate"`, and follows a JSON-LD alternate even from a JSON-LD
+/// document (it reads `application/ld+json; charset=utf-8` as not JSON), so
+/// a JSON-LD document points at the page and everything else at the JSON-LD.
+/// The page lists every format in its `<head>`.
+fn link_header(path: &str, iri: &str, current: Option<DocFormat>) -> String {
+    let alternate = match current {
+        Some(DocFormat::JsonLd) => format!("</page/{path}>; rel=\"alternate\"; type=\"text/html\""),
+        _ => format!(
             "</data/{path}.{}>; rel=\"alternate\"; type=\"{}\"",
-            f.extension(),
-            f.media_type()
-        ));
-    }
-    links.join(", ")
+            DocFormat::JsonLd.extension(),
+            DocFormat::JsonLd.media_type()
+        ),
+    };
+    format!("<{iri}>; rel=\"describes\", {alternate}")
 }
 
 /// A header value from text (empty if the text cannot be one).

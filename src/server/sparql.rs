@@ -18,7 +18,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use oxigraph::model::NamedNode;
-use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{CancellationToken, QueryResults};
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
@@ -26,10 +25,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::SharedState;
 use crate::description::{EndpointFeatures, GraphSizes, service_description};
 use crate::error::{Error, Result};
-use crate::negotiate::negotiate;
+use crate::formats::Format;
+use crate::negotiate::{negotiate, negotiate_format};
 use crate::sparql::{
-    GRAPH_MEDIA_TYPES, QueryOptions, RESULTS_MEDIA_TYPES, ResultFormat, RowLimit, execute, prepare,
-    prepare_update, rdf_serializer, write_results,
+    GRAPH_FORMATS, QueryOptions, RESULT_FORMATS, ResultFormat, RowLimit, execute, media_types,
+    prepare, prepare_update, rdf_serializer, write_results,
 };
 use crate::store::Dataset;
 
@@ -56,7 +56,10 @@ pub struct ProtocolRequest {
     pub named_graphs: Vec<String>,
     pub using_graphs: Vec<String>,
     pub using_named_graphs: Vec<String>,
-    pub format: Option<String>,
+    /// `format`, `output` and `results` values, in the order given: the
+    /// names SPARQLWrapper, Fuseki and Virtuoso clients add (see
+    /// [`crate::formats`]). The first that fits the query form is used.
+    pub formats: Vec<String>,
 }
 
 impl ProtocolRequest {
@@ -97,7 +100,7 @@ impl ProtocolRequest {
                 "named-graph-uri" => request.named_graphs.push(value),
                 "using-graph-uri" => request.using_graphs.push(value),
                 "using-named-graph-uri" => request.using_named_graphs.push(value),
-                "format" | "output" => request.format = Some(value),
+                "format" | "output" | "results" => request.formats.push(value),
                 _ => {}
             }
         }
@@ -122,7 +125,7 @@ pub async fn get(
         ));
     }
     match request.query {
-        Some(query) if request.format.is_none() && prefers_html(&headers) => {
+        Some(query) if request.formats.is_empty() && prefers_html(&headers) => {
             // A person following a link: the editor, with the query in it, run.
             editor_page(&state, Some(query))
         }
@@ -189,18 +192,17 @@ pub async fn post(
     answer_query(state, headers, request).await
 }
 
-/// Whether the client is a browser asking for a page rather than data.
+/// Whether the client is a browser asking for a page rather than data: HTML
+/// only when the Accept header puts it strictly above every result format.
 fn prefers_html(headers: &HeaderMap) -> bool {
+    let offered: Vec<Format> = RESULT_FORMATS
+        .iter()
+        .chain(GRAPH_FORMATS)
+        .copied()
+        .chain([Format::Html])
+        .collect();
     headers.contains_key(header::ACCEPT)
-        && negotiate(
-            headers,
-            &[
-                "application/sparql-results+json",
-                "text/turtle",
-                "text/html",
-            ],
-        )
-        .is_ok_and(|t| t == "text/html")
+        && negotiate_format(headers, &offered).is_ok_and(|f| f == Format::Html)
 }
 
 fn iris(values: &[String], parameter: &str) -> Result<Vec<NamedNode>> {
@@ -240,7 +242,7 @@ async fn answer_query(
             dataset.version().tag,
             request.default_graphs,
             request.named_graphs,
-            request.format,
+            request.formats,
         )
     });
     if let Some(key) = &cache_key {
@@ -254,7 +256,7 @@ async fn answer_query(
         headers,
         query,
         options,
-        request.format,
+        request.formats,
     )
     .await?;
     Ok(match cache_key {
@@ -359,7 +361,8 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
         .await?;
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
         let mut serializer = rdf_serializer(format, dataset.base()).for_writer(Vec::new());
-        for triple in service_description(&endpoint, &sizes, features) {
+        let graph_store = dataset.base().resolve("store");
+        for triple in service_description(&endpoint, &graph_store, &sizes, features) {
             serializer.serialize_triple(&triple)?;
         }
         Ok(serializer.finish()?)
@@ -420,7 +423,7 @@ async fn run_streaming(
     headers: HeaderMap,
     query: String,
     options: QueryOptions,
-    format: Option<String>,
+    formats: Vec<String>,
 ) -> Result<Response> {
     let timeout = state.settings.query_timeout;
     let started = tokio::time::Instant::now();
@@ -466,8 +469,7 @@ async fn run_streaming(
             Ok(r) => r,
             Err(e) => return drop(head_tx.send(Err(e))),
         };
-        let (media_type, result_format) = match choose_format(&results, format.as_deref(), &headers)
-        {
+        let (media_type, result_format) = match choose_format(&results, &formats, &headers) {
             Ok(f) => f,
             Err(e) => return drop(head_tx.send(Err(e))),
         };
@@ -593,59 +595,51 @@ impl Drop for SlowQueryLog<'_> {
     }
 }
 
+/// The `Content-Type` of an answer in the format with this media type.
 fn content_type_header(media_type: &str) -> HeaderValue {
-    let value = if media_type.starts_with("text/") || media_type.ends_with("json") {
-        format!("{media_type}; charset=utf-8")
-    } else {
-        media_type.to_owned()
-    };
-    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
+    HeaderValue::from_static(
+        Format::from_media_type(media_type)
+            .map_or("application/octet-stream", Format::content_type),
+    )
 }
 
-/// The format for these results: the `format` parameter if given, else the
-/// Accept header negotiated against what fits the query form.
+/// The format for these results: the first `format`/`output`/`results`
+/// value that names one fitting the query form, else the Accept header
+/// negotiated against what fits. A known name that does not fit this form
+/// (SPARQLWrapper sends `format=turtle` with a SELECT) does not veto a usable
+/// Accept header; only names that mean nothing at all are refused with 406.
 fn choose_format(
     results: &QueryResults<'static>,
-    format: Option<&str>,
+    values: &[String],
     headers: &HeaderMap,
 ) -> Result<(&'static str, ResultFormat)> {
-    let is_graph = matches!(results, QueryResults::Graph(_));
-    let offered = if is_graph {
-        GRAPH_MEDIA_TYPES
+    let offered = if matches!(results, QueryResults::Graph(_)) {
+        GRAPH_FORMATS
     } else {
-        RESULTS_MEDIA_TYPES
+        RESULT_FORMATS
     };
-    if let Some(name) = format {
-        let chosen = ResultFormat::from_name(name)
-            .or_else(|| media_type_format(name))
-            .filter(|f| matches!(f, ResultFormat::Graph(_)) == is_graph)
-            .ok_or_else(|| Error::NotAcceptable {
-                requested: format!("format={name}"),
-                offered: offered.to_vec(),
-            })?;
-        return Ok((chosen.media_type(), chosen));
-    }
-    let media_type = negotiate(headers, offered)?;
-    let chosen = media_type_format(media_type).ok_or_else(|| Error::NotAcceptable {
-        requested: media_type.to_owned(),
-        offered: offered.to_vec(),
-    })?;
-    Ok((media_type, chosen))
-}
-
-fn media_type_format(media_type: &str) -> Option<ResultFormat> {
-    Some(match media_type {
-        "application/json" => ResultFormat::Results(QueryResultsFormat::Json),
-        "application/xml" => ResultFormat::Results(QueryResultsFormat::Xml),
-        "text/plain" => ResultFormat::Graph(oxigraph::io::RdfFormat::NTriples),
-        other => {
-            if let Some(f) = QueryResultsFormat::from_media_type(other) {
-                ResultFormat::Results(f)
-            } else {
-                ResultFormat::Graph(oxigraph::io::RdfFormat::from_media_type(other)?)
-            }
+    // SPARQLWrapper may join media types with commas in one value.
+    let names: Vec<&str> = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let chosen = match names.iter().find_map(|n| Format::by_name(n, offered)) {
+        Some(format) => format,
+        None if !names.is_empty() && names.iter().all(|n| Format::candidates(n).is_empty()) => {
+            return Err(Error::NotAcceptable {
+                requested: format!("format={}", names.join(",")),
+                offered: media_types(offered),
+            });
         }
-    })
+        None => negotiate_format(headers, offered)?,
+    };
+    let result_format = ResultFormat::from_format(chosen).ok_or_else(|| Error::NotAcceptable {
+        requested: chosen.media_type().to_owned(),
+        offered: media_types(offered),
+    })?;
+    Ok((chosen.media_type(), result_format))
 }
 
 const CHUNK: usize = 64 * 1024;

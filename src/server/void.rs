@@ -51,6 +51,7 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
         .map(|f| Distribution {
             url: dataset.base().resolve(&format!("dumps/{}", f.name)),
             media_type: f.media_type.to_owned(),
+            compressed: f.compressed,
             bytes: f.len,
             sha256: f.sha256.clone(),
         })

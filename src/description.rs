@@ -8,11 +8,9 @@ use oxigraph::model::{
 
 use crate::error::Result;
 use crate::store::Dataset;
-
-const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
-const FORMATS: &str = "http://www.w3.org/ns/formats/";
-const VOID_TRIPLES: &str = "http://rdfs.org/ns/void#triples";
-const DCT_TITLE: &str = "http://purl.org/dc/terms/title";
+use crate::vocab::{
+    DCAT, DCT, DCT_TITLE, FORMATS, GRAPH_STORE_PROTOCOL, LICENSE, SD, VOID, VOID_TRIPLES,
+};
 
 fn sd(local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{SD}{local}"))
@@ -257,11 +255,6 @@ pub fn iana_media_type(media_type: &str) -> String {
     format!("https://www.iana.org/assignments/media-types/{media_type}")
 }
 
-const VOID: &str = "http://rdfs.org/ns/void#";
-const GRAPH_STORE_PROTOCOL: &str = "http://www.w3.org/TR/sparql11-http-rdf-update/";
-const DCAT: &str = "http://www.w3.org/ns/dcat#";
-const DCT: &str = "http://purl.org/dc/terms/";
-
 /// VoID and DCAT description of the dataset: counts, classes and properties
 /// with their counts, vocabularies, dumps, endpoint, licence and source.
 pub fn void_description(
@@ -309,7 +302,7 @@ pub fn void_description(
             "将中国网一篇关于2017年11月30日至12月3日在北京举行的对话会的网页(中英文)所述内容全部转为RDF,附中英文标签;每条事实都可追溯到陈述它的原句。",
         ),
     );
-    add(&me, dct("license"), iri(crate::linked_data::LICENSE).into());
+    add(&me, dct("license"), iri(LICENSE).into());
     add(
         &me,
         dct("rights"),
@@ -431,11 +424,7 @@ pub fn void_description(
             NamedNode::new_unchecked("http://spdx.org/rdf/terms#checksum"),
             Literal::new_simple_literal(format!("sha256:{}", d.sha256)).into(),
         );
-        add(
-            &dist,
-            dct("license"),
-            iri(crate::linked_data::LICENSE).into(),
-        );
+        add(&dist, dct("license"), iri(LICENSE).into());
     }
     let endpoint = NamedOrBlankNode::from(iri(&base.resolve("sparql")));
     add(&me, dcat("distribution"), endpoint.clone().into());

@@ -1,12 +1,13 @@
 //! The one error type of the crate. Every failure a user can meet is a variant
 //! here with a message that says what went wrong and, where it helps, what to do;
-//! `IntoResponse` maps each to the HTTP status a client should see.
+//! [`Error::status`] says which HTTP status a client should see; the response
+//! itself is written by `server::error_response`. This module depends on
+//! nothing else in the crate, so every layer can use it.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -72,6 +73,21 @@ pub enum Error {
 
     #[error("query evaluation failed: {0}")]
     QueryEvaluation(String),
+
+    /// The query was stopped by its cancellation token (its deadline, or
+    /// the client going away) before it finished.
+    #[error("the query was stopped before it finished")]
+    Cancelled,
+
+    /// A fault of this server, not of the request: a worker thread that
+    /// panicked, a page template that failed to render, a value that failed
+    /// to serialise. Logged in full, answered as a plain 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+
+    /// A command-line or configuration value that cannot be used.
+    #[error("{0}")]
+    InvalidArgument(String),
 
     #[error("the query did not finish within {} s and was stopped", .0.as_secs_f64())]
     QueryTimeout(Duration),
@@ -140,6 +156,24 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl From<tokio::task::JoinError> for Error {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Error::Internal(format!("a worker thread failed: {error}"))
+    }
+}
+
+impl From<askama::Error> for Error {
+    fn from(error: askama::Error) -> Self {
+        Error::Internal(format!("a page failed to render: {error}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(error: serde_json::Error) -> Self {
+        Error::Internal(format!("a value failed to serialise as JSON: {error}"))
+    }
+}
+
 impl Error {
     /// The HTTP status that tells a client whose fault this is.
     pub fn status(&self) -> StatusCode {
@@ -147,7 +181,8 @@ impl Error {
             Error::QuerySyntax(_)
             | Error::QueryTooDeep { .. }
             | Error::QueryTooLong { .. }
-            | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            | Error::BadRequest(_)
+            | Error::InvalidArgument(_) => StatusCode::BAD_REQUEST,
             Error::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -164,63 +199,5 @@ impl Error {
             Error::ReloadFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
-    }
-}
-
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        if let Error::NotFoundPage { what, html: true } = &self {
-            let page = NotFoundPage { what };
-            if let Ok(body) = askama::Template::render(&page) {
-                let mut response = (status, axum::response::Html(body)).into_response();
-                response
-                    .headers_mut()
-                    .insert(header::VARY, HeaderValue::from_static("Accept"));
-                return response;
-            }
-        }
-        // Server-side failures are logged in full but answered with a generic
-        // message: paths and storage details are nobody else's business.
-        let body = if status == StatusCode::INTERNAL_SERVER_ERROR {
-            tracing::error!(error = %self, "request failed");
-            "internal server error\n".to_owned()
-        } else {
-            format!("{self}\n")
-        };
-        let mut response = (status, body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"dialogue-graph\""),
-            );
-        }
-        if matches!(
-            status,
-            StatusCode::SERVICE_UNAVAILABLE | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
-        ) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        }
-        response
-    }
-}
-
-/// The page a browser gets for an unknown IRI.
-#[derive(askama::Template)]
-#[template(path = "not_found.html")]
-struct NotFoundPage<'a> {
-    what: &'a str,
-}
-
-impl NotFoundPage<'_> {
-    /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
-        crate::pages::Lang::En
     }
 }

@@ -13,6 +13,7 @@ use oxigraph::model::{Literal, NamedNode, Term, Triple};
 
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
+use crate::vocab::SH;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Example {
@@ -93,7 +94,6 @@ fn parse_example(name: &str, query: String) -> Example {
 /// `dg:expectedResults`. A file that does not parse as SPARQL is skipped
 /// (the query page still offers it, and its error).
 pub fn example_triples(examples: &[Example], base: &BaseIri) -> Vec<Triple> {
-    const SH: &str = "http://www.w3.org/ns/shacl#";
     let sh = |local: &str| NamedNode::new_unchecked(format!("{SH}{local}"));
     let mut triples = Vec::new();
     for example in examples {

@@ -31,6 +31,7 @@ use oxigraph::model::{
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
 use crate::store::Dataset;
+use crate::vocab::{DCT, FOAF, HYDRA, RDF, SD, VOID, XSD_INTEGER};
 
 /// Triples per page, as the reference server (LDF Server.js) gives.
 pub const PAGE_SIZE: usize = 100;
@@ -41,14 +42,6 @@ pub const PAGE_SIZE: usize = 100;
 /// first page of a huge pattern costs a bounded number of index reads, not
 /// one per match (counting 980,000 quads took 5.3 s on RocksDB).
 pub const COUNT_LIMIT: usize = 10_000;
-
-const HYDRA: &str = "http://www.w3.org/ns/hydra/core#";
-const VOID: &str = "http://rdfs.org/ns/void#";
-const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const DCTERMS: &str = "http://purl.org/dc/terms/";
-const FOAF: &str = "http://xmlns.com/foaf/0.1/";
-const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
-const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 
 /// Prefixes of the metadata's vocabularies, for readable TriG and Turtle.
 pub const METADATA_PREFIXES: &[(&str, &str)] =
@@ -470,10 +463,10 @@ pub fn metadata(base: &BaseIri, address: &str, fragment: &Fragment, page_iri: &s
         Triple::new(page.clone(), rdf_type, hydra("PartialCollectionView")),
         Triple::new(
             page.clone(),
-            iri(&format!("{DCTERMS}title")),
+            iri(&format!("{DCT}title")),
             Literal::new_language_tagged_literal_unchecked(title, "en"),
         ),
-        Triple::new(page.clone(), iri(&format!("{DCTERMS}source")), dataset),
+        Triple::new(page.clone(), iri(&format!("{DCT}source")), dataset),
         // The count comes first among the numbers: Comunica takes the first
         // hydra:totalItems or void:triples it reads as this page's.
         // A lower bound when counting stopped at COUNT_LIMIT.

@@ -15,6 +15,7 @@
 use std::io::{self, Write};
 
 use crate::config::BaseIri;
+use crate::vocab::{OA, ORG, RDF_TYPE, RDFS_LABEL, SCHEMA, SKOS, XSD_DATE, XSD_INTEGER};
 
 /// How many of the shared entities there are, whatever the number of events.
 const COUNTRIES: usize = 120;
@@ -23,15 +24,6 @@ const ORGANISERS: usize = 12;
 const TOPICS_PER_EVENT: usize = 5;
 const PARTIES_PER_EVENT: usize = 8;
 const ANNOTATIONS_PER_EVENT: usize = 3;
-
-const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
-const LABEL: &str = "http://www.w3.org/2000/01/rdf-schema#label";
-const SCHEMA: &str = "http://schema.org/";
-const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
-const ORG: &str = "http://www.w3.org/ns/org#";
-const OA: &str = "http://www.w3.org/ns/oa#";
-const XSD_DATE: &str = "http://www.w3.org/2001/XMLSchema#date";
-const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 
 /// Writes N-Triples line by line, counting them.
 struct Writer<'a, W: Write> {
@@ -61,8 +53,8 @@ impl<W: Write> Writer<'_, W> {
 
     /// `rdfs:label` in English and Chinese.
     fn labels(&mut self, subject: &str, en: &str, zh: &str) -> io::Result<()> {
-        self.triple(subject, LABEL, &format!("{}@en", literal(en)))?;
-        self.triple(subject, LABEL, &format!("{}@zh-Hans", literal(zh)))
+        self.triple(subject, RDFS_LABEL, &format!("{}@en", literal(en)))?;
+        self.triple(subject, RDFS_LABEL, &format!("{}@zh-Hans", literal(zh)))
     }
 
     fn dg(&self, name: &str) -> String {

@@ -17,6 +17,7 @@ pub mod examples;
 pub mod formats;
 pub mod fragments;
 pub mod generate;
+pub mod lang;
 pub mod linked_data;
 pub mod negotiate;
 pub mod pages;
@@ -28,6 +29,7 @@ pub mod sparql;
 pub mod store;
 pub mod terms;
 pub mod validate;
+pub mod vocab;
 
 pub use config::{BaseIri, Sources};
 pub use error::{Error, Result};

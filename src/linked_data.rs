@@ -16,17 +16,7 @@ use crate::config::BaseIri;
 use crate::error::Result;
 use crate::formats::Format;
 use crate::store::Dataset;
-
-pub const OA: &str = "http://www.w3.org/ns/oa#";
-pub const DCT: &str = "http://purl.org/dc/terms/";
-pub const PROV: &str = "http://www.w3.org/ns/prov#";
-pub const FOAF_PRIMARY_TOPIC: &str = "http://xmlns.com/foaf/0.1/primaryTopic";
-pub const FOAF_DOCUMENT: &str = "http://xmlns.com/foaf/0.1/Document";
-pub const VOID_IN_DATASET: &str = "http://rdfs.org/ns/void#inDataset";
-pub const SKOS_ALT_LABEL: &str = "http://www.w3.org/2004/02/skos/core#altLabel";
-
-/// The licence of the dataset (the modelling; quoted text remains China.org.cn's).
-pub const LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";
+use crate::vocab::{DCT, FOAF_DOCUMENT, FOAF_PRIMARY_TOPIC, LICENSE, VOID_IN_DATASET};
 
 /// At most this many triples pointing at an entity go into one description;
 /// hubs say how many more there are.

@@ -16,8 +16,8 @@ use oxsdatatypes::{Date, GYearMonth};
 
 use crate::config::BaseIri;
 use crate::error::Result;
+use crate::lang::{Lang, Text, html_lang};
 use crate::linked_data::{Description, entity_path, label_in};
-use crate::pages::{Lang, Text, html_lang};
 use crate::store::Dataset;
 
 /// At most this many neighbours are drawn; the diagram says how many more.

@@ -50,10 +50,11 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexReader, TantivyDocument, Term as IndexTerm};
 
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::linked_data::entity_path;
-use crate::pages::Lang;
 use crate::store::Dataset;
 use crate::terms::compact_iri;
+use crate::vocab::PROV;
 
 /// The predicates whose literals are an entity's names.
 pub const NAME_PREDICATES: &[&str] = &[
@@ -160,7 +161,7 @@ fn text_field(builder: &mut tantivy::schema::SchemaBuilder, name: &str, tokenize
 }
 
 fn index_error(e: tantivy::TantivyError) -> Error {
-    Error::QueryEvaluation(format!("search index: {e}"))
+    Error::Internal(format!("search index: {e}"))
 }
 
 /// Whether `c` is a Chinese (Han) character.
@@ -562,9 +563,6 @@ impl SearchIndex {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 }
-
-/// PROV's namespace: its links (derivations, sources) annotate statements.
-pub const PROV: &str = "http://www.w3.org/ns/prov#";
 
 /// Whether a predicate only annotates another statement (reification's
 /// pointers, PROV's derivations): such links are not counted as importance.

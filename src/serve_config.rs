@@ -79,7 +79,7 @@ pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
                 source,
             })?;
             toml::from_str::<FileConfig>(&text)
-                .map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?
+                .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?
         }
         None => FileConfig::default(),
     };

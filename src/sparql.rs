@@ -207,7 +207,7 @@ pub fn evaluation_error(error: QueryEvaluationError) -> Error {
         | QueryEvaluationError::UnsupportedCustomFunctionArity { .. } => {
             Error::BadRequest(error.to_string())
         }
-        QueryEvaluationError::Cancelled => Error::QueryEvaluation("cancelled".to_owned()),
+        QueryEvaluationError::Cancelled => Error::Cancelled,
         other => Error::QueryEvaluation(other.to_string()),
     }
 }

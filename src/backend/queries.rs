@@ -33,9 +33,10 @@ use super::remote::{PAGE_ROWS, results_error};
 use crate::description::GraphSizes;
 use crate::error::Result;
 use crate::fragments::{COUNT_LIMIT, Count};
-use crate::linked_data::{self, Description, MAX_INCOMING, OA};
+use crate::linked_data::{self, Description, MAX_INCOMING};
 use crate::pictures::{DatedEvents, day_range};
 use crate::store::Dataset;
+use crate::vocab::{OA, PROV};
 
 /// IRIs per `VALUES` block of a label query: the query stays well inside
 /// what a GET URL can carry.
@@ -343,7 +344,7 @@ pub fn links_in(dataset: &Dataset) -> Result<HashMap<NamedNode, u64>> {
     && !STRSTARTS(STR(?p), \"{prov}\")
     && ?p NOT IN (<{subject}>, <{predicate}>, <{object}>)) }}
 GROUP BY ?o ORDER BY ?o",
-            prov = crate::search::PROV,
+            prov = PROV,
             subject = rdf::SUBJECT.as_str(),
             predicate = rdf::PREDICATE.as_str(),
             object = rdf::OBJECT.as_str(),

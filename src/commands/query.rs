@@ -27,7 +27,7 @@ pub fn run(args: QueryArgs) -> Result<()> {
             path: path.clone(),
             source,
         })?,
-        (None, None) => return Err(Error::BadRequest("give a query or --file".to_owned())),
+        (None, None) => return Err(Error::InvalidArgument("give a query or --file".to_owned())),
     };
     let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
         BaseIri::parse(DEFAULT_BASE)

@@ -25,24 +25,24 @@ pub fn print_config(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
 pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
     let args = resolve(args, matches)?.args;
     if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
-        return Err(Error::BadRequest(
+        return Err(Error::InvalidArgument(
             "--query-timeout must be a positive number of seconds".to_owned(),
         ));
     }
     let non_negative = |seconds: f64| seconds.is_finite() && seconds >= 0.0;
     if !non_negative(args.shutdown_timeout) || !non_negative(args.slow_query) {
-        return Err(Error::BadRequest(
+        return Err(Error::InvalidArgument(
             "--shutdown-timeout and --slow-query must be zero or a positive number of seconds"
                 .to_owned(),
         ));
     }
     if !(args.remote.sparql_refresh.is_finite() && args.remote.sparql_refresh > 0.0) {
-        return Err(Error::BadRequest(
+        return Err(Error::InvalidArgument(
             "--sparql-refresh must be a positive number of seconds".to_owned(),
         ));
     }
     if args.update_token.as_deref().is_some_and(|t| t.len() < 16) {
-        return Err(Error::BadRequest(
+        return Err(Error::InvalidArgument(
             "--update-token must be at least 16 characters: it guards writes to the store"
                 .to_owned(),
         ));
@@ -126,13 +126,11 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         tokio::select! {
             stopped = &mut server => {
                 eprintln!("dialogue-graph: stopped before the data had loaded");
-                return stopped.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+                return stopped?;
             }
             loaded = load(&args, &state, &base, address) => loaded?,
         }
-        server
-            .await
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))?
+        server.await?
     });
     // Blocking workers (queries, dumps) still running get the same bound as
     // the requests in flight; then the process ends.
@@ -159,14 +157,11 @@ async fn load(
         Some(config) => Ok(Dataset::remote(Remote::new(config)?, &loaded_base, refresh)),
         None => super::open_dataset(store.as_deref(), &sources, &loaded_base),
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let name = dataset.backend().name();
     let counted = {
         let worker = dataset.clone();
-        tokio::task::spawn_blocking(move || worker.len())
-            .await
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))?
+        tokio::task::spawn_blocking(move || worker.len()).await?
     };
     // A remote engine that is down at start-up is not fatal: pages say
     // so (502) until it answers.
@@ -198,8 +193,9 @@ fn remote_config(args: &RemoteArgs, timeout: Duration) -> Result<Option<RemoteCo
         .sparql_graph
         .iter()
         .map(|g| {
-            oxigraph::model::NamedNode::new(g.trim())
-                .map_err(|e| Error::BadRequest(format!("--sparql-graph {g:?} is not an IRI: {e}")))
+            oxigraph::model::NamedNode::new(g.trim()).map_err(|e| {
+                Error::InvalidArgument(format!("--sparql-graph {g:?} is not an IRI: {e}"))
+            })
         })
         .collect::<Result<_>>()?;
     Ok(Some(RemoteConfig {

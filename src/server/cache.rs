@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::DataVersion;
 
 pub struct VersionCache<T> {
@@ -39,11 +39,7 @@ impl<T: Send + Sync + 'static> VersionCache<T> {
             }
         }
         metrics.cache_lookup(name, false);
-        let value = Arc::new(
-            tokio::task::spawn_blocking(build)
-                .await
-                .map_err(|e| Error::QueryEvaluation(e.to_string()))??,
-        );
+        let value = Arc::new(tokio::task::spawn_blocking(build).await??);
         *slot = Some((version, value.clone()));
         Ok(value)
     }

@@ -12,8 +12,8 @@ use super::SharedState;
 use super::http_cache::Validators;
 use super::resource::{PageContext, PageParams};
 use crate::error::{Error, Result};
+use crate::lang::{Lang, Text, html_lang};
 use crate::linked_data::{entity_path, label_in, labels_of};
-use crate::pages::{Lang, Text, html_lang};
 use crate::sparql::PREFIXES;
 use crate::terms::compact_iri;
 
@@ -98,8 +98,7 @@ pub async fn index(
     let items = tokio::task::spawn_blocking(move || {
         class_items(&worker.dataset()?, &stats, lang, &lang_query)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     html_response(ClassesPage { lang, items }.render(), &validators, lang)
 }
 
@@ -174,8 +173,7 @@ pub async fn class(
             members.sort_by(|a, b| a.name.value.cmp(&b.name.value));
             Ok((name_of(dataset, &probe, lang)?, members, anonymous))
         })
-        .await
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+        .await??;
     if members.is_empty() && anonymous == 0 {
         return Err(Error::NotFoundPage {
             what: format!("/class/{curie}"),
@@ -202,7 +200,7 @@ fn html_response(
     validators: &Validators,
     lang: Lang,
 ) -> Result<Response> {
-    let html = rendered.map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    let html = rendered?;
     let mut response = super::html_in(html, lang);
     response
         .headers_mut()
@@ -254,8 +252,7 @@ pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
         xml.push_str("</urlset>\n");
         Ok(xml)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -266,14 +263,14 @@ pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
 
 impl ClassesPage {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
+    fn ui(&self) -> crate::lang::Lang {
         self.lang
     }
 }
 
 impl ClassPage {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
+    fn ui(&self) -> crate::lang::Lang {
         self.lang
     }
 }

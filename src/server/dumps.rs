@@ -48,8 +48,7 @@ pub async fn index(State(state): State<SharedState>, headers: HeaderMap) -> Resu
         dumps: &dumps,
         base: state.dataset()?.base().as_str(),
     }
-    .render()
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    .render()?;
     let mut response = Html(html).into_response();
     validators.apply(&mut response);
     Ok(response)
@@ -129,7 +128,7 @@ pub async fn file(
 
 impl DumpsPage<'_> {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
-        crate::pages::Lang::En
+    fn ui(&self) -> crate::lang::Lang {
+        crate::lang::Lang::En
     }
 }

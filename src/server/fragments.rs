@@ -25,9 +25,9 @@ use crate::fragments::{
     Fragment, METADATA_PREFIXES, PAGE_SIZE, Selector, explicit, fragment, fragments_iri, metadata,
     metadata_graph, pattern_text, skolemized, union_graph_iri,
 };
+use crate::lang::{Lang, html_lang};
 use crate::linked_data::entity_path;
 use crate::negotiate::negotiate;
-use crate::pages::{Lang, html_lang};
 use crate::sparql::rdf_serializer;
 use crate::terms::{compact_iri, compact_literal};
 
@@ -130,15 +130,12 @@ pub async fn get(
     let fragment = tokio::task::spawn_blocking(move || {
         fragment(&dataset, &worker_selector, page, known_total)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     state.fragment_counts.insert(count_key, fragment.total);
 
     let mut response = if media_type == "text/html" {
         let view = FragmentHtml::new(&base, &fragment, &params, lang, chosen);
-        let html = view
-            .render()
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+        let html = view.render()?;
         super::html_in(html, lang)
     } else {
         let body = rdf_body(&base, &address, &fragment, &page_iri, media_type)?;
@@ -188,7 +185,7 @@ pub fn rdf_body(
     for (prefix, namespace) in METADATA_PREFIXES {
         serializer = serializer
             .with_prefix(*prefix, *namespace)
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+            .map_err(|e| Error::Internal(format!("a prefix of the fragments: {e}")))?;
     }
     let mut serializer = serializer.for_writer(Vec::new());
     let data = fragment.quads.iter().map(|q| skolemized(base, q));

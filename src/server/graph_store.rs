@@ -123,8 +123,10 @@ pub async fn get(
     if let Target::Graph(graph) = &target {
         let worker = dataset.clone();
         let wanted = graph.clone();
-        let exists =
-            blocking(move || Ok(worker.backend().named_graphs()?.contains(&wanted))).await?;
+        let exists = tokio::task::spawn_blocking(move || -> Result<bool> {
+            Ok(worker.backend().named_graphs()?.contains(&wanted))
+        })
+        .await??;
         if !exists {
             return Err(Error::NotFound(format!(
                 "no graph <{graph}> in this dataset"
@@ -270,7 +272,8 @@ async fn write(
         _ => parse_body(&headers, &body, &target, &dataset)?,
     };
     let worker = dataset.clone();
-    let created = blocking(move || apply(&worker, &target, action, &quads)).await?;
+    let created =
+        tokio::task::spawn_blocking(move || apply(&worker, &target, action, &quads)).await??;
     // Pages, documents and dumps of the old data must not be served as current.
     dataset.touch();
     Ok(if created {
@@ -362,13 +365,4 @@ fn apply(dataset: &Dataset, target: &Target, action: Change, quads: &[Quad]) -> 
     transaction.extend(quads);
     transaction.commit()?;
     Ok(!existed)
-}
-
-/// Runs store work on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| Error::QueryEvaluation(format!("a worker thread failed: {e}")))?
 }

@@ -9,9 +9,9 @@ use axum::response::{Html, IntoResponse, Response};
 use super::SharedState;
 use super::classes::Item;
 use super::resource::{PageContext, PageParams};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::lang::{Lang, Text, html_lang};
 use crate::linked_data::{entity_iri, label_in, labels_of};
-use crate::pages::{Lang, Text, html_lang};
 use crate::pictures::{Timeline, timeline};
 
 /// The entities a first-time reader most wants, in reading order.
@@ -73,8 +73,7 @@ pub async fn get(
         }
         Ok(main)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let events = state.dated_events(dataset).await?;
     let timeline = timeline(dataset, &events, None, lang, &lang_query)?;
     let html = HomePage {
@@ -85,8 +84,7 @@ pub async fn get(
         main,
         lang_query,
     }
-    .render()
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    .render()?;
     let mut response = Html(html).into_response();
     response
         .headers_mut()
@@ -97,7 +95,7 @@ pub async fn get(
 
 impl HomePage {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
+    fn ui(&self) -> crate::lang::Lang {
         self.lang
     }
 }

@@ -170,7 +170,7 @@ impl Metrics {
     pub fn encode(&self) -> Result<String> {
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)
-            .map_err(|e| Error::QueryEvaluation(format!("cannot encode metrics: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot encode metrics: {e}")))?;
         Ok(text)
     }
 }

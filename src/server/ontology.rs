@@ -12,10 +12,10 @@ use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 
 use super::SharedState;
 use super::resource::{PageContext, PageParams};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::lang::{Lang, Text, html_lang};
 use crate::linked_data::label_in;
 use crate::negotiate::negotiate;
-use crate::pages::{Lang, Text, html_lang};
 use crate::sparql::rdf_serializer;
 use crate::terms::compact_iri;
 
@@ -150,11 +150,8 @@ pub async fn ontology(
             properties,
         })
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
-    let html = page
-        .render()
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    .await??;
+    let html = page.render()?;
     let mut response = Html(html).into_response();
     response.headers_mut().insert(
         header::VARY,
@@ -185,8 +182,7 @@ async fn turtle(state: &SharedState) -> Result<Response> {
         }
         Ok(serializer.finish()?)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -228,7 +224,7 @@ pub async fn context(State(state): State<SharedState>) -> Result<Response> {
 
 impl OntologyPage {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
+    fn ui(&self) -> crate::lang::Lang {
         self.lang
     }
 }

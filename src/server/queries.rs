@@ -20,12 +20,12 @@ pub async fn get(State(state): State<SharedState>) -> Result<Html<String>> {
     }
     .render()
     .map(Html)
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))
+    .map_err(Error::from)
 }
 
 impl QueriesPage<'_> {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
-        crate::pages::Lang::En
+    fn ui(&self) -> crate::lang::Lang {
+        crate::lang::Lang::En
     }
 }

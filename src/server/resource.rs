@@ -17,11 +17,12 @@ use serde::Deserialize;
 use super::SharedState;
 use super::http_cache::Validators;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::linked_data::{
     Description, DocFormat, describe_page, document_metadata, entity_iri, exists, valid_entity_path,
 };
 use crate::negotiate::negotiate;
-use crate::pages::{EntityView, Lang, entity_view};
+use crate::pages::{EntityView, entity_view};
 use crate::pictures::{Diagram, Timeline, neighbourhood, timeline};
 use crate::sparql::rdf_serializer;
 use crate::store::Dataset;
@@ -249,8 +250,7 @@ pub async fn page(
         };
         Ok(Some((view, diagram, timeline, paging)))
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let Some((view, diagram, timeline, paging)) = view else {
         return Err(not_found(&path, &headers));
     };
@@ -259,8 +259,7 @@ pub async fn page(
         diagram,
         timeline,
     }
-    .render()
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    .render()?;
     let mut response = super::html_in(html, lang);
     let h = response.headers_mut();
     h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
@@ -366,8 +365,7 @@ pub async fn data(
         }
         Ok(Some((serializer.finish()?, paging)))
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let Some((body, paging)) = body else {
         return Err(not_found(&path, &headers));
     };
@@ -434,9 +432,7 @@ async fn checked_entity(
     let iri = entity_iri(state.dataset()?.base(), path);
     let worker = state.clone();
     let probe = iri.clone();
-    let known = tokio::task::spawn_blocking(move || exists(&worker.dataset()?, &probe))
-        .await
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    let known = tokio::task::spawn_blocking(move || exists(&worker.dataset()?, &probe)).await??;
     if known {
         Ok(iri)
     } else {
@@ -456,7 +452,7 @@ fn not_found(path: &str, headers: &HeaderMap) -> Error {
 
 impl EntityPage<'_> {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
+    fn ui(&self) -> crate::lang::Lang {
         self.v.lang
     }
 }

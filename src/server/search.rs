@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::SharedState;
 use super::resource::{PageParams, reader_language};
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::negotiate::negotiate;
-use crate::pages::Lang;
 use crate::search::{Hit, MAX_LIMIT};
 
 /// Longest query read; the rest is ignored (names are short).
@@ -75,9 +75,7 @@ pub async fn get(
         let dataset = state.dataset()?;
         let index = state.search_index(&dataset).await?;
         let query = text.clone();
-        tokio::task::spawn_blocking(move || index.search(&query, lang, limit))
-            .await
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))??
+        tokio::task::spawn_blocking(move || index.search(&query, lang, limit)).await??
     };
     let mut response = if json {
         Json(Answer {
@@ -97,8 +95,7 @@ pub async fn get(
             results,
             lang_query,
         }
-        .render()
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+        .render()?;
         super::html_in(html, lang)
     };
     let h = response.headers_mut();
@@ -131,7 +128,7 @@ impl SearchPage {
 
     /// A result's language as HTML writes it (`zh-Hans`).
     fn hit_lang(&self, hit: &Hit) -> String {
-        crate::pages::html_lang(&hit.lang)
+        crate::lang::html_lang(&hit.lang)
     }
 
     /// A result's page link, keeping the chosen language.

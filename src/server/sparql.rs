@@ -323,8 +323,7 @@ async fn answer_update(
         let prepared = prepare_update(&update, worker.base(), &options)?;
         worker.backend().update(prepared)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     // Pages, documents and dumps of the old data must not be served as current.
     dataset.touch();
     tracing::info!("update applied");
@@ -367,8 +366,7 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
         }
         Ok(serializer.finish()?)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let mut response = body.into_response();
     response
         .headers_mut()
@@ -392,17 +390,11 @@ struct EditorPage<'a> {
 fn editor_page(state: &SharedState, initial_query: Option<String>) -> Result<Response> {
     let script_safe = |json: String| json.replace("</", "<\\/");
     let page = EditorPage {
-        examples_json: script_safe(
-            serde_json::to_string(&state.examples).map_err(|e| Error::BadRequest(e.to_string()))?,
-        ),
+        examples_json: script_safe(serde_json::to_string(&state.examples)?),
         examples: &state.examples,
-        initial_query_json: script_safe(
-            serde_json::to_string(&initial_query).map_err(|e| Error::BadRequest(e.to_string()))?,
-        ),
+        initial_query_json: script_safe(serde_json::to_string(&initial_query)?),
     };
-    let html = page
-        .render()
-        .map_err(|e| Error::QueryEvaluation(e.to_string()))?;
+    let html = page.render()?;
     let mut response = Html(html).into_response();
     response
         .headers_mut()
@@ -518,7 +510,9 @@ async fn run_streaming(
     };
     let (media_type, truncated) = match tokio::time::timeout(remaining, head_rx).await {
         Ok(Ok(Ok(head))) => head,
-        Ok(Ok(Err(Error::QueryEvaluation(_)))) if cancellation.is_cancelled() => {
+        Ok(Ok(Err(Error::Cancelled | Error::QueryEvaluation(_))))
+            if cancellation.is_cancelled() =>
+        {
             state.metrics.query_timeouts.inc();
             return Err(timed_out);
         }
@@ -528,8 +522,8 @@ async fn run_streaming(
         }
         Ok(Ok(Err(e))) => return Err(e),
         Ok(Err(_)) => {
-            return Err(Error::QueryEvaluation(
-                "the query worker stopped".to_owned(),
+            return Err(Error::Internal(
+                "the query worker stopped before it answered".to_owned(),
             ));
         }
         Err(_) => {
@@ -695,7 +689,7 @@ impl Write for ChunkWriter {
 
 impl EditorPage<'_> {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
-        crate::pages::Lang::En
+    fn ui(&self) -> crate::lang::Lang {
+        crate::lang::Lang::En
     }
 }

@@ -79,25 +79,21 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
                     .map(|(p, n)| (compact_iri(p.as_str(), base), *n))
                     .collect(),
             };
-            return page
-                .render()
-                .map(String::into_bytes)
-                .map_err(|e| Error::QueryEvaluation(e.to_string()));
+            return page.render().map(String::into_bytes).map_err(Error::from);
         }
         let format = oxigraph::io::RdfFormat::from_media_type(media_type)
             .unwrap_or(oxigraph::io::RdfFormat::Turtle);
         let mut serializer = rdf_serializer(format, base)
             .with_prefix("void", "http://rdfs.org/ns/void#")
             .and_then(|s| s.with_prefix("dcat", "http://www.w3.org/ns/dcat#"))
-            .map_err(|e| Error::BadRequest(e.to_string()))?
+            .map_err(|e| Error::Internal(format!("a prefix of the description: {e}")))?
             .for_writer(Vec::new());
         for triple in void_description(&worker, &stats, &distributions) {
             serializer.serialize_triple(&triple)?;
         }
         Ok(serializer.finish()?)
     })
-    .await
-    .map_err(|e| Error::QueryEvaluation(e.to_string()))??;
+    .await??;
     let mut response = if html {
         Html(body).into_response()
     } else {
@@ -118,7 +114,7 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
 
 impl VoidPage {
     /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> crate::pages::Lang {
-        crate::pages::Lang::En
+    fn ui(&self) -> crate::lang::Lang {
+        crate::lang::Lang::En
     }
 }

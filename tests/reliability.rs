@@ -331,3 +331,79 @@ fn slow_queries_are_logged_with_their_text_and_request_id() {
     let metrics = server.get("/metrics").send().unwrap().text().unwrap();
     assert!(metrics.contains("dialogue_graph_sparql_slow_queries_total 1"));
 }
+
+/// One snapshot per request: while the data is reloaded back and forth,
+/// every page or document that carries an ETag gives the same bytes for the
+/// same ETag. A handler that read the version for its ETag and the data for
+/// its body at two moments would pair one version's ETag with the other's
+/// body.
+#[test]
+fn an_etag_never_names_another_versions_body_across_reloads() {
+    let dir = copy_of_sources();
+    let server = serve_copy(&dir, &[]);
+    let editorial = dir.path().join("data/editorial.ttl");
+    let kept = std::fs::read(&editorial).unwrap();
+    let paths = [
+        ("/.well-known/void", "text/turtle"),
+        ("/.well-known/void", "text/html"),
+        ("/", "text/html"),
+        ("/classes", "text/html"),
+        ("/ontology", "text/html"),
+        ("/dumps/", "text/html"),
+    ];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = paths
+        .iter()
+        .map(|&(path, accept)| {
+            let url = format!("{}{path}", server.url);
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::new();
+                let blank = regex::Regex::new(r"_:[A-Za-z0-9_-]+").unwrap();
+                let mut seen: std::collections::HashMap<
+                    String,
+                    std::collections::HashSet<Vec<u8>>,
+                > = Default::default();
+                let mut requests = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && requests < 20_000 {
+                    let response = client.get(&url).header("Accept", accept).send().unwrap();
+                    assert_eq!(response.status(), 200, "{url}");
+                    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+                    // Blank nodes get new labels each time: they are not the data.
+                    let body = response.text().unwrap();
+                    let body = blank.replace_all(&body, "_:b").into_owned();
+                    seen.entry(etag).or_default().insert(body.into_bytes());
+                    requests += 1;
+                }
+                (url, accept, seen)
+            })
+        })
+        .collect();
+    // Six reloads, each changing the data (a file out, then back in).
+    for round in 0..6 {
+        if round % 2 == 0 {
+            std::fs::remove_file(&editorial).unwrap();
+        } else {
+            std::fs::write(&editorial, &kept).unwrap();
+        }
+        assert_eq!(reload(&server).status(), 200);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        let (url, accept, seen) = reader.join().unwrap();
+        assert!(
+            seen.len() >= 2,
+            "{url} ({accept}) saw only {} version(s)",
+            seen.len()
+        );
+        for (etag, bodies) in &seen {
+            assert_eq!(
+                bodies.len(),
+                1,
+                "{url} ({accept}): ETag {etag} came with {} bodies",
+                bodies.len()
+            );
+        }
+    }
+}

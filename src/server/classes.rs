@@ -88,17 +88,16 @@ pub async fn index(
         lang,
         lang_query,
         validators,
+        dataset,
         ..
     } = PageContext::new(&state, &params, &headers, "classes")?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let stats = state.stats().await?;
-    let worker = state.clone();
-    let items = tokio::task::spawn_blocking(move || {
-        class_items(&worker.dataset()?, &stats, lang, &lang_query)
-    })
-    .await??;
+    let stats = state.stats(&dataset).await?;
+    let items =
+        tokio::task::spawn_blocking(move || class_items(&dataset, &stats, lang, &lang_query))
+            .await??;
     html_response(ClassesPage { lang, items }.render(), &validators, lang)
 }
 
@@ -120,26 +119,25 @@ pub async fn class(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let class = expand(&curie, &state.dataset()?.base().vocabulary()).ok_or_else(|| {
-        Error::NotFoundPage {
-            what: format!("/class/{curie}"),
-            html: true,
-        }
-    })?;
     let PageContext {
         lang,
         lang_query,
         validators,
+        dataset,
         ..
     } = PageContext::new(&state, &params, &headers, &format!("class {curie}"))?;
+    let class =
+        expand(&curie, &dataset.base().vocabulary()).ok_or_else(|| Error::NotFoundPage {
+            what: format!("/class/{curie}"),
+            html: true,
+        })?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let worker = state.clone();
     let probe = class.clone();
     let (name, members, anonymous) =
         tokio::task::spawn_blocking(move || -> Result<(Text, Vec<Item>, usize)> {
-            let dataset = &worker.dataset()?;
+            let dataset = &dataset;
             let mut members = Vec::new();
             let mut anonymous = 0;
             for quad in
@@ -211,10 +209,10 @@ fn html_response(
 
 /// `/sitemap.xml`: the site's fixed pages, the class pages and every entity page.
 pub async fn sitemap(State(state): State<SharedState>) -> Result<Response> {
-    let stats = state.stats().await?;
-    let worker = state.clone();
+    let dataset = state.dataset()?;
+    let stats = state.stats(&dataset).await?;
     let body = tokio::task::spawn_blocking(move || -> Result<String> {
-        let dataset = &worker.dataset()?;
+        let dataset = &dataset;
         let base = dataset.base();
         let mut urls: Vec<String> = ["", "sparql", "queries", "dumps/", "classes", "ontology", ".well-known/void"]
             .iter()

@@ -18,10 +18,11 @@ use super::SharedState;
 use super::http_cache::Validators;
 use crate::dumps::{Dumps, build};
 use crate::error::{Error, Result};
+use crate::store::Dataset;
 
-/// The dumps of the data version now served, building them if needed.
-pub async fn current(state: &SharedState) -> Result<Arc<Dumps>> {
-    let dataset = state.dataset()?;
+/// The dumps of `dataset` (the request's snapshot), building them if needed.
+pub async fn current(state: &SharedState, dataset: &Dataset) -> Result<Arc<Dumps>> {
+    let dataset = dataset.clone();
     let root = state.settings.dump_dir.clone();
     state
         .dumps
@@ -39,14 +40,15 @@ struct DumpsPage<'a> {
 }
 
 pub async fn index(State(state): State<SharedState>, headers: HeaderMap) -> Result<Response> {
-    let validators = Validators::for_data(&state.dataset()?.version(), "dumps index");
+    let dataset = state.dataset()?;
+    let validators = Validators::for_data(&dataset.version(), "dumps index");
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let dumps = current(&state).await?;
+    let dumps = current(&state, &dataset).await?;
     let html = DumpsPage {
         dumps: &dumps,
-        base: state.dataset()?.base().as_str(),
+        base: dataset.base().as_str(),
     }
     .render()?;
     let mut response = Html(html).into_response();
@@ -65,7 +67,8 @@ pub async fn file(
     Path(name): Path<String>,
     request: Request,
 ) -> Result<Response> {
-    let dumps = current(&state).await?;
+    let dataset = state.dataset()?;
+    let dumps = current(&state, &dataset).await?;
     let (file, checksum) = match name.strip_suffix(".sha256") {
         Some(stem) => (dumps.get(stem), true),
         None => (dumps.get(&name), false),

@@ -47,12 +47,13 @@ pub async fn get(
         lang,
         lang_query,
         validators,
+        dataset,
         ..
     } = PageContext::new(&state, &params, &headers, "home")?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let dataset = &state.dataset()?;
+    let dataset = &dataset;
     // Off the async threads: each lookup may be a request to a remote engine.
     let worker = dataset.clone();
     let main_query = lang_query.clone();
@@ -79,7 +80,7 @@ pub async fn get(
     let html = HomePage {
         timeline,
         lang,
-        triples: state.stats().await?.triples,
+        triples: state.stats(dataset).await?.triples,
         endpoint: dataset.base().resolve("sparql"),
         main,
         lang_query,

@@ -22,6 +22,14 @@ impl Validators {
     pub fn for_data(version: &DataVersion, variant: &str) -> Self {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         variant.hash(&mut hasher);
+        // The tag hashes the data's content, so data reloaded back to an
+        // earlier state gets its tag again; its modification time (which
+        // documents such as the VoID state) is new, and so is the ETag.
+        version
+            .modified
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .hash(&mut hasher);
         Self {
             etag: format!("\"{}-{:016x}\"", version.tag, hasher.finish()),
             modified: version.modified,

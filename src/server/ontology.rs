@@ -17,6 +17,7 @@ use crate::lang::{Lang, Text, html_lang};
 use crate::linked_data::label_in;
 use crate::negotiate::negotiate;
 use crate::sparql::rdf_serializer;
+use crate::store::Dataset;
 use crate::terms::compact_iri;
 
 const TYPES: &[&str] = &["text/html", "text/turtle"];
@@ -41,8 +42,8 @@ struct OntologyPage {
     properties: Vec<Term_>,
 }
 
-fn vocabulary_graph(state: &SharedState) -> Result<NamedNode> {
-    Ok(state.dataset()?.base().graph("dialogue"))
+fn vocabulary_graph(dataset: &Dataset) -> NamedNode {
+    dataset.base().graph("dialogue")
 }
 
 pub async fn ontology(
@@ -58,15 +59,17 @@ pub async fn ontology(
         return Ok(response);
     }
     let PageContext {
-        lang, validators, ..
+        lang,
+        validators,
+        dataset,
+        ..
     } = PageContext::new(&state, &params, &headers, "ontology")?;
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let graph = vocabulary_graph(&state)?;
-    let worker = state.clone();
+    let graph = vocabulary_graph(&dataset);
     let page = tokio::task::spawn_blocking(move || -> Result<OntologyPage> {
-        let dataset = &worker.dataset()?;
+        let dataset = &dataset;
         let base = dataset.base();
         let g = GraphNameRef::NamedNode(graph.as_ref());
         let values = |s: &NamedNode, p: oxigraph::model::NamedNodeRef<'_>| -> Result<Vec<Term>> {
@@ -166,13 +169,12 @@ pub async fn ontology_turtle(State(state): State<SharedState>) -> Result<Respons
 }
 
 async fn turtle(state: &SharedState) -> Result<Response> {
-    let graph = vocabulary_graph(state)?;
-    let worker = state.clone();
+    let dataset = state.dataset()?;
+    let graph = vocabulary_graph(&dataset);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
         let mut serializer =
-            rdf_serializer(oxigraph::io::RdfFormat::Turtle, worker.dataset()?.base())
-                .for_writer(Vec::new());
-        for quad in worker.dataset()?.quads_for_pattern(
+            rdf_serializer(oxigraph::io::RdfFormat::Turtle, dataset.base()).for_writer(Vec::new());
+        for quad in dataset.quads_for_pattern(
             None,
             None,
             None,

@@ -278,10 +278,14 @@ impl AppState {
         });
     }
 
-    /// The dataset's counts for the data now served.
-    pub async fn stats(self: &Arc<Self>) -> Result<Arc<crate::description::DatasetStats>> {
-        let dataset = self.dataset()?;
+    /// The counts of `dataset`: the request's snapshot, so its counts and
+    /// its ETag describe the same data version.
+    pub async fn stats(
+        self: &Arc<Self>,
+        dataset: &Dataset,
+    ) -> Result<Arc<crate::description::DatasetStats>> {
         let version = dataset.version();
+        let dataset = dataset.clone();
         self.stats
             .get(version, &self.metrics, "stats", move || {
                 crate::description::DatasetStats::compute(&dataset)

@@ -44,7 +44,7 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let dumps = super::dumps::current(&state).await?;
+    let dumps = super::dumps::current(&state, &dataset).await?;
     let distributions: Vec<Distribution> = dumps
         .files
         .iter()
@@ -56,7 +56,7 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
             sha256: f.sha256.clone(),
         })
         .collect();
-    let stats = state.stats().await?;
+    let stats = state.stats(&dataset).await?;
     let worker = dataset.clone();
     let html = media_type == "text/html";
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {

@@ -259,3 +259,28 @@ fn writes_with_the_token_replace_add_and_drop_a_graph() {
 fn percent_encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+#[test]
+fn the_service_description_points_at_the_graph_store() {
+    let server = Server::start(&[]);
+    let description = server
+        .get("/sparql")
+        .header("Accept", "application/n-triples")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let store = format!("<{}/store>", server.url);
+    assert!(
+        description.lines().any(|l| l.contains(&store)
+            && l.contains("<http://purl.org/dc/terms/conformsTo>")
+            && l.contains("<http://www.w3.org/TR/sparql11-http-rdf-update/>")),
+        "{description}"
+    );
+    assert!(
+        description
+            .lines()
+            .any(|l| l.contains("rdf-schema#seeAlso") && l.ends_with(&format!("{store} ."))),
+        "{description}"
+    );
+}

@@ -132,7 +132,11 @@ fn wrong_requests_say_what_is_wrong() {
         .send()
         .unwrap();
     assert_eq!(unknown.status(), 404);
-    assert!(unknown.text().unwrap().contains("http://example.org/none"));
+    let text = unknown.text().unwrap();
+    assert!(
+        text.contains("no graph <http://example.org/none> "),
+        "{text}"
+    );
     let both = server
         .get(&format!("/store?default&{}", graph_param(&server, "facts")))
         .send()

@@ -129,7 +129,8 @@ pub async fn get(
         .await??;
         if !exists {
             return Err(Error::NotFound(format!(
-                "no graph <{graph}> in this dataset"
+                "no graph <{}> in this dataset",
+                graph.as_str()
             )));
         }
     }
@@ -347,7 +348,8 @@ fn apply(dataset: &Dataset, target: &Target, action: Change, quads: &[Quad]) -> 
     if action == Change::Drop && !existed {
         if let Target::Graph(graph) = target {
             return Err(Error::NotFound(format!(
-                "no graph <{graph}> in this dataset"
+                "no graph <{}> in this dataset",
+                graph.as_str()
             )));
         }
     }

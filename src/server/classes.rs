@@ -198,13 +198,12 @@ fn html_response(
     validators: &Validators,
     lang: Lang,
 ) -> Result<Response> {
-    let html = rendered?;
-    let mut response = super::html_in(html, lang);
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    validators.apply(&mut response);
-    Ok(response)
+    Ok(super::html_page(
+        rendered?,
+        lang,
+        "Accept-Language",
+        validators,
+    ))
 }
 
 /// `/sitemap.xml`: the site's fixed pages, the class pages and every entity page.

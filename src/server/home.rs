@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 use super::SharedState;
 use super::classes::Item;
@@ -86,12 +86,7 @@ pub async fn get(
         lang_query,
     }
     .render()?;
-    let mut response = Html(html).into_response();
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    validators.apply(&mut response);
-    Ok(response)
+    Ok(super::html_page(html, lang, "Accept-Language", &validators))
 }
 
 impl HomePage {

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 
@@ -154,14 +154,12 @@ pub async fn ontology(
         })
     })
     .await??;
-    let html = page.render()?;
-    let mut response = Html(html).into_response();
-    response.headers_mut().insert(
-        header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language"),
-    );
-    validators.apply(&mut response);
-    Ok(response)
+    Ok(super::html_page(
+        page.render()?,
+        lang,
+        "Accept, Accept-Language",
+        &validators,
+    ))
 }
 
 pub async fn ontology_turtle(State(state): State<SharedState>) -> Result<Response> {

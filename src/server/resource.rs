@@ -260,13 +260,12 @@ pub async fn page(
         timeline,
     }
     .render()?;
-    let mut response = super::html_in(html, lang);
-    let h = response.headers_mut();
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    let mut response = super::html_page(html, lang, "Accept-Language", &validators);
     let mut links = vec![link_header(&path, &view.iri, None)];
     links.extend(paging.link_entries());
-    h.insert(header::LINK, header_value(&links.join(", ")));
-    validators.apply(&mut response);
+    response
+        .headers_mut()
+        .insert(header::LINK, header_value(&links.join(", ")));
     Ok(state.responses.put(cache_key, response).await)
 }
 

@@ -64,8 +64,9 @@ fn ranges(headers: &HeaderMap) -> Option<Vec<Range>> {
     (!ranges.is_empty()).then_some(ranges)
 }
 
-/// How `range` fits `offer` among `offered`, if it does.
-fn fit(range: &Range, offer: &str, offered: &[&str]) -> Option<u8> {
+/// How `range` fits `offer` among `offered`, if it does. `refused` are the
+/// types the client named with q=0: an alias never stands for one of them.
+fn fit(range: &Range, offer: &str, offered: &[&str], refused: &[&str]) -> Option<u8> {
     let offer = offer.to_ascii_lowercase();
     if range.essence == offer {
         return Some(3);
@@ -80,8 +81,9 @@ fn fit(range: &Range, offer: &str, offered: &[&str]) -> Option<u8> {
             .is_some_and(|(t, _)| t == range_type)
             .then_some(1);
     }
-    // An alias: the first format it may stand for that this route offers,
-    // unless the route offers the alias's own media type.
+    // An alias: the first format it may stand for that this route offers
+    // and the client did not refuse, unless the route offers the alias's own
+    // media type.
     if offered
         .iter()
         .any(|o| o.eq_ignore_ascii_case(&range.essence))
@@ -91,6 +93,7 @@ fn fit(range: &Range, offer: &str, offered: &[&str]) -> Option<u8> {
     let stands_for = Format::candidates(&range.essence)
         .into_iter()
         .map(Format::media_type)
+        .filter(|m| !refused.contains(m))
         .find(|m| offered.iter().any(|o| o.eq_ignore_ascii_case(m)))?;
     (stands_for == offer).then_some(2)
 }
@@ -99,6 +102,11 @@ fn fit(range: &Range, offer: &str, offered: &[&str]) -> Option<u8> {
 /// acceptable); `None` when the request accepts anything.
 fn qualities(headers: &HeaderMap, offered: &[&str]) -> Option<Vec<Fit>> {
     let ranges = ranges(headers)?;
+    let refused: Vec<&str> = ranges
+        .iter()
+        .filter(|r| r.quality == 0.0)
+        .map(|r| r.essence.as_str())
+        .collect();
     Some(
         offered
             .iter()
@@ -106,7 +114,7 @@ fn qualities(headers: &HeaderMap, offered: &[&str]) -> Option<Vec<Fit>> {
                 ranges
                     .iter()
                     .filter_map(|r| {
-                        fit(r, offer, offered).map(|specificity| Fit {
+                        fit(r, offer, offered, &refused).map(|specificity| Fit {
                             specificity,
                             quality: r.quality,
                         })
@@ -272,6 +280,15 @@ mod tests {
         assert_eq!(
             pick_from("application/xml", GRAPH).unwrap(),
             "application/rdf+xml"
+        );
+        // An alias never stands for a type the client refused.
+        assert_eq!(
+            pick_from(
+                "application/json, application/sparql-results+json;q=0",
+                &["application/sparql-results+json", "application/ld+json"]
+            )
+            .unwrap(),
+            "application/ld+json"
         );
         // A route that offers the alias's own type gets it.
         assert_eq!(

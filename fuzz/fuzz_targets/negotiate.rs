@@ -18,9 +18,10 @@ use std::sync::OnceLock;
 use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, HeaderValue};
 use dialogue_graph::Error;
+use dialogue_graph::formats::Format;
 use dialogue_graph::linked_data::DocFormat;
 use dialogue_graph::negotiate::negotiate;
-use dialogue_graph::sparql::{GRAPH_MEDIA_TYPES, RESULTS_MEDIA_TYPES};
+use dialogue_graph::sparql::{GRAPH_FORMATS, RESULT_FORMATS, media_types};
 use libfuzzer_sys::fuzz_target;
 
 // Copies of private offer lists of the routes (src/server/*.rs); keep them in
@@ -44,12 +45,6 @@ const VOID_TYPES: &[&str] = &[
 ];
 /// `server::ontology::TYPES`.
 const ONTOLOGY_TYPES: &[&str] = &["text/html", "text/turtle"];
-/// The list of `server::sparql::prefers_html`.
-const PREFERS_HTML: &[&str] = &[
-    "application/sparql-results+json",
-    "text/turtle",
-    "text/html",
-];
 /// The list of `server::resource::not_found` (a 404 as text or as a page).
 const ERROR_TYPES: &[&str] = &["text/plain", "text/html"];
 
@@ -62,15 +57,23 @@ fn offer_lists() -> &'static [&'static [&'static str]] {
             .map(|f| f.media_type())
             .collect::<Vec<_>>()
             .leak();
+        let leak = |formats: &[Format]| -> &'static [&'static str] { media_types(formats).leak() };
+        // `server::sparql::prefers_html`: every result format, then HTML.
+        let prefers_html: Vec<Format> = RESULT_FORMATS
+            .iter()
+            .chain(GRAPH_FORMATS)
+            .copied()
+            .chain([Format::Html])
+            .collect();
         vec![
-            RESULTS_MEDIA_TYPES,
-            GRAPH_MEDIA_TYPES,
+            leak(RESULT_FORMATS),
+            leak(GRAPH_FORMATS),
+            leak(&prefers_html),
             documents,
             ENTITY_TYPES,
             &ENTITY_TYPES[1..],
             VOID_TYPES,
             ONTOLOGY_TYPES,
-            PREFERS_HTML,
             ERROR_TYPES,
         ]
     })

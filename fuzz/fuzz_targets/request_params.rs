@@ -9,7 +9,7 @@
 //!   once, and not both (its documented rules);
 //! - the fields hold the decoded values: the single `query` / `update`, every
 //!   `default-graph-uri`, `named-graph-uri`, `using-graph-uri` and
-//!   `using-named-graph-uri` in order, and the last `format` / `output`;
+//!   `using-named-graph-uri` in order, and every `format` / `output` / `results` value in order;
 //! - re-encoding the parsed request and parsing it again gives the same request;
 //! - the query or update then parses (on the server's 2 MiB stack) with only a
 //!   syntax error, a `QueryTooDeep`, or for an update a dataset given twice.
@@ -72,21 +72,18 @@ fn check_fields(request: &ProtocolRequest, pairs: &[(String, String)]) {
         request.using_named_graphs,
         values(pairs, "using-named-graph-uri")
     );
-    let format = pairs
+    // Every `format`, `output` and `results` value, in the order given.
+    let formats: Vec<&str> = pairs
         .iter()
-        .filter(|(k, _)| k == "format" || k == "output")
+        .filter(|(k, _)| k == "format" || k == "output" || k == "results")
         .map(|(_, v)| v.as_str())
-        .next_back();
-    assert_eq!(request.format.as_deref(), format);
+        .collect();
+    assert_eq!(request.formats, formats);
 }
 
 fn encode(request: &ProtocolRequest) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
-    let single = [
-        ("query", &request.query),
-        ("update", &request.update),
-        ("format", &request.format),
-    ];
+    let single = [("query", &request.query), ("update", &request.update)];
     for (key, value) in single {
         if let Some(value) = value {
             form.append_pair(key, value);
@@ -97,6 +94,7 @@ fn encode(request: &ProtocolRequest) -> String {
         ("named-graph-uri", &request.named_graphs),
         ("using-graph-uri", &request.using_graphs),
         ("using-named-graph-uri", &request.using_named_graphs),
+        ("format", &request.formats),
     ];
     for (key, list) in lists {
         for value in list {

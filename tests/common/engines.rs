@@ -246,9 +246,14 @@ impl Engine {
                     .expect("cannot run isql-vt (Debian package virtuoso-opensource)");
                 let text = String::from_utf8_lossy(&out.stdout).into_owned()
                     + &String::from_utf8_lossy(&out.stderr);
+                // Should Virtuoso itself have stopped, its own log says why.
+                let log =
+                    std::fs::read_to_string(self.dir.join("virtuoso.log")).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(20).collect();
                 assert!(
                     out.status.success() && !text.contains("Error"),
-                    "loading {graph}: {text}"
+                    "loading {graph}: {text}\nthe end of virtuoso.log:\n{}",
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
                 );
                 let _ = std::fs::remove_file(file);
             }

@@ -30,10 +30,12 @@ struct Fit {
     quality: f32,
 }
 
-/// One range of the Accept header: its essence in lower case and its q.
+/// One range of the Accept header: its essence in lower case, its q, and
+/// (for an alias) the offered type it stands for on this route.
 struct Range {
     essence: String,
     quality: f32,
+    stands_for: Option<&'static str>,
 }
 
 /// The ranges of the request's Accept headers; `None` when there is none or
@@ -58,17 +60,35 @@ fn ranges(headers: &HeaderMap) -> Option<Vec<Range>> {
             Range {
                 essence: format!("{}/{}{suffix}", m.ty(), m.subty()).to_ascii_lowercase(),
                 quality,
+                stands_for: None,
             }
         })
         .collect();
     (!ranges.is_empty()).then_some(ranges)
 }
 
-/// How `range` fits `offer` among `offered`, if it does. `refused` are the
-/// types the client named with q=0: an alias never stands for one of them.
-fn fit(range: &Range, offer: &str, offered: &[&str], refused: &[&str]) -> Option<u8> {
-    let offer = offer.to_ascii_lowercase();
-    if range.essence == offer {
+/// The offered type an alias stands for: the first format it may stand for
+/// that this route offers and the client did not refuse (`refused`: the
+/// types it named with q=0); none when the route offers the alias's own
+/// media type, or it is no alias.
+fn alias_target(
+    essence: &str,
+    offered: &[&'static str],
+    refused: &[String],
+) -> Option<&'static str> {
+    if offered.iter().any(|o| o.eq_ignore_ascii_case(essence)) {
+        return None;
+    }
+    Format::candidates(essence)
+        .into_iter()
+        .map(Format::media_type)
+        .filter(|m| !refused.iter().any(|r| r == m))
+        .find_map(|m| offered.iter().copied().find(|o| o.eq_ignore_ascii_case(m)))
+}
+
+/// How `range` fits `offer`, if it does.
+fn fit(range: &Range, offer: &str) -> Option<u8> {
+    if range.essence.eq_ignore_ascii_case(offer) {
         return Some(3);
     }
     if range.essence == "*/*" {
@@ -78,35 +98,25 @@ fn fit(range: &Range, offer: &str, offered: &[&str], refused: &[&str]) -> Option
     if range_subtype == "*" {
         return offer
             .split_once('/')
-            .is_some_and(|(t, _)| t == range_type)
+            .is_some_and(|(t, _)| t.eq_ignore_ascii_case(range_type))
             .then_some(1);
     }
-    // An alias: the first format it may stand for that this route offers
-    // and the client did not refuse, unless the route offers the alias's own
-    // media type.
-    if offered
-        .iter()
-        .any(|o| o.eq_ignore_ascii_case(&range.essence))
-    {
-        return None;
-    }
-    let stands_for = Format::candidates(&range.essence)
-        .into_iter()
-        .map(Format::media_type)
-        .filter(|m| !refused.contains(m))
-        .find(|m| offered.iter().any(|o| o.eq_ignore_ascii_case(m)))?;
-    (stands_for == offer).then_some(2)
+    range.stands_for.filter(|m| *m == offer).map(|_| 2)
 }
 
 /// The fit the request gives each of `offered` (quality 0 for not
 /// acceptable); `None` when the request accepts anything.
-fn qualities(headers: &HeaderMap, offered: &[&str]) -> Option<Vec<Fit>> {
-    let ranges = ranges(headers)?;
-    let refused: Vec<&str> = ranges
+fn qualities(headers: &HeaderMap, offered: &[&'static str]) -> Option<Vec<Fit>> {
+    let mut ranges = ranges(headers)?;
+    let refused: Vec<String> = ranges
         .iter()
         .filter(|r| r.quality == 0.0)
-        .map(|r| r.essence.as_str())
+        .map(|r| r.essence.clone())
         .collect();
+    // Each alias is resolved once, not once per offer.
+    for range in &mut ranges {
+        range.stands_for = alias_target(&range.essence, offered, &refused);
+    }
     Some(
         offered
             .iter()
@@ -114,7 +124,7 @@ fn qualities(headers: &HeaderMap, offered: &[&str]) -> Option<Vec<Fit>> {
                 ranges
                     .iter()
                     .filter_map(|r| {
-                        fit(r, offer, offered, &refused).map(|specificity| Fit {
+                        fit(r, offer).map(|specificity| Fit {
                             specificity,
                             quality: r.quality,
                         })

@@ -264,9 +264,7 @@ async fn write(
     }
     let dataset = state.dataset()?;
     if dataset.store().is_none() {
-        return Err(Error::Forbidden(
-            "in front of a SPARQL engine the graph store is read-only here: write to the engine itself".to_owned(),
-        ));
+        return Err(read_only());
     }
     let quads = match action {
         Change::Drop => Vec::new(),
@@ -336,11 +334,17 @@ fn body_error(error: RdfSyntaxError) -> Error {
     Error::BadRequest(format!("the body is not valid RDF: {at}{error}"))
 }
 
+/// Writes in front of a SPARQL engine: the engine holds the data.
+fn read_only() -> Error {
+    Error::Forbidden(
+        "in front of a SPARQL engine the graph store is read-only here: write to the engine itself"
+            .to_owned(),
+    )
+}
+
 /// Applies a write in one transaction. Says whether it created the graph.
 fn apply(dataset: &Dataset, target: &Target, action: Change, quads: &[Quad]) -> Result<bool> {
-    let store = dataset.store().ok_or_else(|| {
-        Error::Forbidden("the graph store is read-only in front of a SPARQL engine".to_owned())
-    })?;
+    let store = dataset.store().ok_or_else(read_only)?;
     let existed = match target {
         Target::Graph(graph) => store.contains_named_graph(graph)?,
         _ => true,

@@ -12,7 +12,7 @@ use axum::body::{Body, to_bytes};
 use axum::http::Request;
 use criterion::{Criterion, criterion_group, criterion_main};
 use dialogue_graph::config::{BaseIri, Sources};
-use dialogue_graph::linked_data::{describe_page, entity_iri};
+use dialogue_graph::entity::{describe_page, entity_iri};
 use dialogue_graph::server::{AppState, Settings, router};
 use dialogue_graph::store::Dataset;
 use tower::ServiceExt as _;
@@ -25,7 +25,7 @@ fn dataset(base: &BaseIri) -> (tempfile::TempDir, Dataset) {
     std::fs::create_dir(&data).expect("data directory");
     // N-Triples is Turtle; the data directory is read for `.ttl` files.
     let file = std::fs::File::create(data.join("synthetic.ttl")).expect("data file");
-    dialogue_graph::generate::write_graph(EVENTS, base, std::io::BufWriter::new(file))
+    dialogue_graph::synthetic_graph::write_graph(EVENTS, base, std::io::BufWriter::new(file))
         .expect("generated graph");
     let sources = Sources {
         ontology_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/ontology").into(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{DEFAULT_BIND, Sources};
-use crate::dump::DumpFormat;
+use crate::dump_files::writing::DumpFormat;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -6,29 +6,28 @@
 //! plain function in the other modules, which the tests call directly.
 
 pub mod backend;
+pub mod class_lists;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod description;
-pub mod dump;
-pub mod dumps;
+pub mod dataset_description;
+pub mod dump_files;
+pub mod entity;
 pub mod error;
-pub mod examples;
+pub mod example_queries;
 pub mod formats;
-pub mod fragments;
-pub mod generate;
 pub mod lang;
-pub mod linked_data;
 pub mod negotiate;
-pub mod pages;
+pub mod pattern_fragments;
 pub mod pictures;
-pub mod search;
+pub mod search_index;
 pub mod serve_config;
 pub mod server;
+pub mod shacl_validation;
 pub mod sparql;
 pub mod store;
+pub mod synthetic_graph;
 pub mod terms;
-pub mod validate;
 pub mod vocab;
 
 pub use config::{BaseIri, Sources};

@@ -4,7 +4,7 @@
 use oxigraph::model::{Literal, Term, vocab::xsd};
 
 use crate::config::BaseIri;
-use crate::sparql::PREFIXES;
+use crate::vocab::PREFIXES;
 
 /// `<id/person/xi-jinping>`, `schema:startDate`, or `<http://other/iri>`.
 pub fn compact_iri(iri: &str, base: &BaseIri) -> String {

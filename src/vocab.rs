@@ -33,3 +33,22 @@ pub const FORMATS: &str = "http://www.w3.org/ns/formats/";
 pub const GRAPH_STORE_PROTOCOL: &str = "http://www.w3.org/TR/sparql11-http-rdf-update/";
 /// The licence of the dataset (the modelling; quoted text remains China.org.cn's).
 pub const LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";
+
+/// The prefixes every serialisation of this graph declares.
+pub const PREFIXES: &[(&str, &str)] = &[
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("schema", "http://schema.org/"),
+    ("org", "http://www.w3.org/ns/org#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("dctype", "http://purl.org/dc/dcmitype/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("oa", "http://www.w3.org/ns/oa#"),
+    ("sh", "http://www.w3.org/ns/shacl#"),
+    ("vann", "http://purl.org/vocab/vann/"),
+    ("wd", "http://www.wikidata.org/entity/"),
+    ("dbr", "http://dbpedia.org/resource/"),
+];

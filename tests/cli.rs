@@ -228,7 +228,7 @@ fn dumps_parse_elsewhere_and_hold_the_same_graph() {
         format!("{}context.jsonld", common::BASE)
     );
     document["@context"] =
-        dialogue_graph::dump::jsonld_context(&common::base())["@context"].clone();
+        dialogue_graph::dump_files::writing::jsonld_context(&common::base())["@context"].clone();
     let inline = serde_json::to_vec(&document).unwrap();
     let parsed = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::JsonLd {
         profile: oxigraph::io::JsonLdProfileSet::empty(),

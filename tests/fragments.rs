@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use common::Server;
-use dialogue_graph::fragments::COUNT_LIMIT;
+use dialogue_graph::pattern_fragments::COUNT_LIMIT;
 use dialogue_graph::{BaseIri, Dataset};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, Quad, Term};
@@ -553,7 +553,8 @@ fn comunica_reads_the_fragments_through_another_address_than_the_base() {
     let data = Dataset::from_sources(&common::sources(), &BaseIri::parse(base).unwrap()).unwrap();
     let mut cases = Vec::new();
     let mut expected = BTreeMap::new();
-    for example in dialogue_graph::examples::load_examples(&common::repo().join("queries")).unwrap()
+    for example in
+        dialogue_graph::example_queries::load_examples(&common::repo().join("queries")).unwrap()
     {
         if !["04-topics", "06-keynote", "09-participants"].contains(&example.name.as_str()) {
             continue;
@@ -604,7 +605,8 @@ fn comunica_answers_every_example_query_from_the_fragments_and_from_sparql() {
     let base = format!("{}/", server.url);
     let mut cases = Vec::new();
     let mut expected = BTreeMap::new();
-    for example in dialogue_graph::examples::load_examples(&common::repo().join("queries")).unwrap()
+    for example in
+        dialogue_graph::example_queries::load_examples(&common::repo().join("queries")).unwrap()
     {
         // Virtuoso refuses 01-organiser (an unbound transitive path; tests/
         // queries.rs checks the refusal) and subtracts dates into seconds.

@@ -2,7 +2,7 @@
 //! elsewhere. The whole HTTP suite also runs against real engines
 //! (`DIALOGUE_GRAPH_TEST_BACKEND`, see tests/common/engines.rs); these tests
 //! cover what only a remote engine brings: the queries that stand in for
-//! index lookups, an engine that is down or silent, and forwarded updates.
+//! index lookups (each feature's `queried_*` twin), an engine that is down or silent, and forwarded updates.
 
 mod common;
 
@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use common::Server;
 use common::engines::{Engine, Kind, free_port};
-use dialogue_graph::backend::queries;
-use dialogue_graph::linked_data::{self, Description};
+use dialogue_graph::dataset_description::{self, sitemap};
+use dialogue_graph::entity::{self, Description, remote_description};
 use oxigraph::model::{NamedNode, Triple};
 
 /// A description as sorted lines, blank nodes all written `_:b` (the query
@@ -41,18 +41,25 @@ fn parts(d: &Description) -> [Vec<String>; 4] {
 #[test]
 fn the_queries_for_remote_engines_say_what_index_lookups_say() {
     let dataset = common::dataset();
-    let minted = queries::minted_iris(&dataset).unwrap();
+    let minted = sitemap::queried_minted_iris(&dataset).unwrap();
     assert!(minted.len() > 100, "{}", minted.len());
+    let mut by_lookups = sitemap::minted_iris(&dataset).unwrap();
+    let mut by_query = minted.clone();
+    by_lookups.sort();
+    by_query.sort();
+    assert_eq!(by_query, by_lookups);
     let mut entities: BTreeSet<NamedNode> = BTreeSet::new();
     for iri in &minted {
         let without_fragment = iri.as_str().split('#').next().unwrap().to_owned();
         entities.insert(NamedNode::new(without_fragment).unwrap());
     }
     for iri in &entities {
-        let by_lookups = linked_data::describe_page(&dataset, iri, 1)
+        let by_lookups = entity::describe_page(&dataset, iri, 1)
             .unwrap()
             .unwrap_or_else(|| panic!("{iri} unknown"));
-        let by_queries = queries::describe_page(&dataset, iri, 1).unwrap().unwrap();
+        let by_queries = remote_description::describe_page(&dataset, iri, 1)
+            .unwrap()
+            .unwrap();
         for (name, (got, want)) in ["about", "incoming", "labels", "evidence"]
             .iter()
             .zip(parts(&by_queries).into_iter().zip(parts(&by_lookups)))
@@ -71,33 +78,36 @@ fn the_queries_for_remote_engines_say_what_index_lookups_say() {
             );
         }
         assert_eq!(by_queries.incoming_omitted, by_lookups.incoming_omitted);
-        assert!(queries::exists(&dataset, iri).unwrap());
+        assert!(remote_description::exists(&dataset, iri).unwrap());
     }
     let nowhere = NamedNode::new(format!("{}id/nothing/here", common::BASE)).unwrap();
-    assert!(!queries::exists(&dataset, &nowhere).unwrap());
+    assert!(!remote_description::exists(&dataset, &nowhere).unwrap());
     assert!(
-        queries::describe_page(&dataset, &nowhere, 1)
+        remote_description::describe_page(&dataset, &nowhere, 1)
             .unwrap()
             .is_none()
     );
 
     let by_lookups = dialogue_graph::pictures::dated_events(&dataset).unwrap();
-    let by_queries = queries::dated_events(&dataset).unwrap();
+    let by_queries = dialogue_graph::pictures::queried_dated_events(&dataset).unwrap();
     assert_eq!(by_queries.events, by_lookups.events);
     assert!(!by_queries.events.is_empty());
 
-    let stats = dialogue_graph::description::DatasetStats::compute(&dataset).unwrap();
-    assert_eq!(queries::entity_count(&dataset).unwrap(), stats.entities);
-    let links = queries::links_in(&dataset).unwrap();
+    let stats = dataset_description::DatasetStats::compute(&dataset).unwrap();
+    assert_eq!(
+        dataset_description::queried_entity_count(&dataset).unwrap(),
+        stats.entities
+    );
+    let links = dialogue_graph::search_index::queried_links_in(&dataset).unwrap();
     for iri in &minted {
         assert_eq!(
             links.get(iri).copied().unwrap_or(0),
-            dialogue_graph::search::links_in(&dataset, iri).unwrap(),
+            dialogue_graph::search_index::links_in(&dataset, iri).unwrap(),
             "links to {iri}"
         );
     }
-    let sizes = dialogue_graph::description::GraphSizes::count(&dataset).unwrap();
-    let counted = queries::graph_sizes(&dataset).unwrap();
+    let sizes = dataset_description::GraphSizes::count(&dataset).unwrap();
+    let counted = dataset_description::queried_graph_sizes(&dataset).unwrap();
     assert_eq!(counted.graphs, sizes.graphs);
     assert_eq!(counted.total, sizes.total);
 }

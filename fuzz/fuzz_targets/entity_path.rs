@@ -32,7 +32,7 @@ use std::sync::OnceLock;
 use axum::http::HeaderValue;
 use dialogue_graph::BaseIri;
 use dialogue_graph::config::DEFAULT_BASE;
-use dialogue_graph::linked_data::{DocFormat, entity_iri, entity_path, valid_entity_path};
+use dialogue_graph::entity::{DocFormat, entity_iri, entity_path, valid_entity_path};
 use libfuzzer_sys::fuzz_target;
 use oxiri::Iri;
 

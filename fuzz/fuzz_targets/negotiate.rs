@@ -19,7 +19,7 @@ use axum::http::header::ACCEPT;
 use axum::http::{HeaderMap, HeaderValue};
 use dialogue_graph::Error;
 use dialogue_graph::formats::Format;
-use dialogue_graph::linked_data::DocFormat;
+use dialogue_graph::entity::DocFormat;
 use dialogue_graph::negotiate::negotiate;
 use dialogue_graph::sparql::{GRAPH_FORMATS, RESULT_FORMATS, media_types};
 use libfuzzer_sys::fuzz_target;

@@ -18,7 +18,7 @@
 mod common;
 
 use dialogue_graph::Error;
-use dialogue_graph::server::sparql::ProtocolRequest;
+use dialogue_graph::server::endpoint::ProtocolRequest;
 use dialogue_graph::sparql::QueryOptions;
 use libfuzzer_sys::fuzz_target;
 use oxigraph::model::NamedNode;

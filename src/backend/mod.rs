@@ -12,7 +12,8 @@
 //! labels, the timeline's events) asks [`Backend::cheap_lookups`] and uses a
 //! few SPARQL queries instead when each lookup is a round trip.
 
-pub mod queries;
+pub mod engine_answers;
+pub mod prepared;
 pub mod remote;
 
 use oxigraph::model::{
@@ -21,8 +22,8 @@ use oxigraph::model::{
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
+use crate::backend::prepared::{PreparedQuery, PreparedUpdate};
 use crate::error::{Error, Result};
-use crate::sparql::{PreparedQuery, PreparedUpdate};
 
 /// A stream of quads from a backend.
 pub type Quads<'a> = Box<dyn Iterator<Item = Result<Quad>> + 'a>;
@@ -139,7 +140,7 @@ impl Backend for Embedded {
             || !options.named_graphs.is_empty()
             || spec.is_default_dataset()
         {
-            crate::sparql::apply_protocol_dataset(spec, &options);
+            prepared::apply_protocol_dataset(spec, &options);
         }
         // The union of all graphs is the default graph itself when the store
         // has no named graph (`load --default-graph`); said so, the engine
@@ -154,7 +155,7 @@ impl Backend for Embedded {
         prepared
             .on_store(&self.store)
             .execute()
-            .map_err(crate::sparql::evaluation_error)
+            .map_err(prepared::evaluation_error)
     }
 
     fn update(&self, update: PreparedUpdate) -> Result<()> {
@@ -166,7 +167,7 @@ impl Backend for Embedded {
         let mut prepared = evaluator.for_update(update);
         for dataset in prepared.using_datasets_mut() {
             if dataset.is_default_dataset() {
-                crate::sparql::apply_protocol_dataset(dataset, &options);
+                prepared::apply_protocol_dataset(dataset, &options);
             }
         }
         prepared

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 
 use crate::cli::DumpArgs;
 use crate::config::{BaseIri, DEFAULT_BASE};
-use crate::dump::write_dump;
+use crate::dump_files::writing::write_dump;
 use crate::error::Result;
 use crate::store::base_for_store;
 

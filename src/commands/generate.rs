@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::cli::GenerateArgs;
 use crate::config::BaseIri;
 use crate::error::Result;
-use crate::generate::write_graph;
+use crate::synthetic_graph::write_graph;
 
 pub fn run(args: GenerateArgs) -> Result<()> {
     let base = BaseIri::parse(&args.base_iri)?;

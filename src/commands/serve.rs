@@ -11,7 +11,7 @@ use crate::cli::RemoteArgs;
 use crate::cli::ServeArgs;
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
-use crate::examples::load_examples;
+use crate::example_queries::load_examples;
 use crate::serve_config::resolve;
 use crate::server::{self, AppState, ReloadSource, Settings};
 use crate::store::{Dataset, base_for_store};

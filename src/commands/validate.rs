@@ -3,7 +3,7 @@
 use crate::cli::ValidateArgs;
 use crate::config::BaseIri;
 use crate::error::{Error, Result};
-use crate::validate::validate;
+use crate::shacl_validation::validate;
 
 pub fn run(args: ValidateArgs) -> Result<()> {
     let base = BaseIri::parse(&args.base_iri)?;

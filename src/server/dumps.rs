@@ -16,7 +16,7 @@ use tower_http::services::ServeFile;
 
 use super::SharedState;
 use super::http_cache::Validators;
-use crate::dumps::{Dumps, build};
+use crate::dump_files::{Dumps, build};
 use crate::error::{Error, Result};
 use crate::store::Dataset;
 

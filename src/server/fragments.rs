@@ -1,4 +1,4 @@
-//! `GET /fragments`: Triple Pattern Fragments (see [`crate::fragments`]).
+//! `GET /fragments`: Triple Pattern Fragments (see [`crate::pattern_fragments`]).
 //!
 //! RDF clients get the page's triples with its metadata and Hydra controls.
 //! In TriG and N-Quads (what TPF clients ask for first) the metadata sits in
@@ -17,17 +17,18 @@ use serde::Deserialize;
 
 use super::SharedState;
 use super::http_cache::Validators;
-use super::resource::{PageParams, header_value, reader_language};
+use super::page::{PageParams, reader_language};
+use super::resource::header_value;
 use crate::config::BaseIri;
+use crate::entity::entity_path;
 use crate::error::{Error, Result};
 use crate::formats::Format;
-use crate::fragments::{
+use crate::lang::{Lang, html_lang};
+use crate::negotiate::negotiate;
+use crate::pattern_fragments::{
     Fragment, METADATA_PREFIXES, PAGE_SIZE, Selector, explicit, fragment, fragments_iri, metadata,
     metadata_graph, pattern_text, skolemized, union_graph_iri,
 };
-use crate::lang::{Lang, html_lang};
-use crate::linked_data::entity_path;
-use crate::negotiate::negotiate;
 use crate::sparql::rdf_serializer;
 use crate::terms::{compact_iri, compact_literal};
 
@@ -136,7 +137,7 @@ pub async fn get(
     let mut response = if media_type == "text/html" {
         let view = FragmentHtml::new(&base, &fragment, &params, lang, chosen);
         let html = view.render()?;
-        super::html_in(html, lang)
+        super::page::html_in(html, lang)
     } else {
         let body = rdf_body(&base, &address, &fragment, &page_iri, media_type)?;
         let mut response = body.into_response();

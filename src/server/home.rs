@@ -7,11 +7,11 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::SharedState;
-use super::classes::Item;
-use super::resource::{PageContext, PageParams};
+use super::page::{PageContext, PageParams};
+use crate::class_lists::Item;
+use crate::entity::{entity_iri, label_in, labels_of};
 use crate::error::Result;
 use crate::lang::{Lang, Text, html_lang};
-use crate::linked_data::{entity_iri, label_in, labels_of};
 use crate::pictures::{Timeline, timeline};
 
 /// The entities a first-time reader most wants, in reading order.
@@ -86,7 +86,12 @@ pub async fn get(
         lang_query,
     }
     .render()?;
-    Ok(super::html_page(html, lang, "Accept-Language", &validators))
+    Ok(super::page::html_page(
+        html,
+        lang,
+        "Accept-Language",
+        &validators,
+    ))
 }
 
 impl HomePage {

@@ -8,7 +8,7 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestId, RequestId};
 
-use super::{http_cache, sparql};
+use super::{endpoint, http_cache};
 
 /// Headers that keep browsers safe on every response: no inline or foreign
 /// scripts (the editor's script is a file), no MIME sniffing, no framing, and
@@ -156,8 +156,8 @@ pub(super) fn cors() -> CorsLayer {
         ])
         .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
         .expose_headers([
-            HeaderName::from_static(sparql::RESULT_LIMIT),
-            HeaderName::from_static(sparql::RESULT_TRUNCATED),
+            HeaderName::from_static(endpoint::RESULT_LIMIT),
+            HeaderName::from_static(endpoint::RESULT_TRUNCATED),
         ])
         .max_age(Duration::from_secs(86_400))
         // The allowed origin is `*`, the same for every caller, so the

@@ -11,10 +11,10 @@ use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 
 use super::SharedState;
-use super::resource::{PageContext, PageParams};
+use super::page::{PageContext, PageParams};
+use crate::entity::label_in;
 use crate::error::Result;
 use crate::lang::{Lang, Text, html_lang};
-use crate::linked_data::label_in;
 use crate::negotiate::negotiate;
 use crate::sparql::rdf_serializer;
 use crate::store::Dataset;
@@ -154,7 +154,7 @@ pub async fn ontology(
         })
     })
     .await??;
-    Ok(super::html_page(
+    Ok(super::page::html_page(
         page.render()?,
         lang,
         "Accept, Accept-Language",
@@ -209,7 +209,7 @@ pub async fn namespace(headers: HeaderMap) -> Result<Response> {
 
 /// `/context.jsonld`: the prefixes of the dataset as a JSON-LD context.
 pub async fn context(State(state): State<SharedState>) -> Result<Response> {
-    let body = crate::dump::jsonld_context(state.dataset()?.base()).to_string();
+    let body = crate::dump_files::writing::jsonld_context(state.dataset()?.base()).to_string();
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

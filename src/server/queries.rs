@@ -6,7 +6,7 @@ use axum::response::Html;
 
 use super::SharedState;
 use crate::error::{Error, Result};
-use crate::examples::Example;
+use crate::example_queries::Example;
 
 #[derive(Template)]
 #[template(path = "queries.html")]

@@ -12,20 +12,19 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use super::SharedState;
 use super::http_cache::Validators;
-use crate::error::{Error, Result};
-use crate::lang::Lang;
-use crate::linked_data::{
+use super::page::{PageContext, PageParams};
+use crate::entity::page_view::{EntityView, entity_view};
+use crate::entity::{
     Description, DocFormat, describe_page, document_metadata, entity_iri, exists, valid_entity_path,
 };
+use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::negotiate::negotiate;
-use crate::pages::{EntityView, entity_view};
 use crate::pictures::{Diagram, Timeline, neighbourhood, timeline};
 use crate::sparql::rdf_serializer;
-use crate::store::Dataset;
 use oxigraph::model::NamedNode;
 
 /// What `/id/` can redirect to, in tie-breaking order.
@@ -36,20 +35,6 @@ const ENTITY_TYPES: &[&str] = &[
     "application/n-triples",
     "application/rdf+xml",
 ];
-
-#[derive(Debug, Default, Deserialize)]
-pub struct PageParams {
-    pub lang: Option<String>,
-    pub format: Option<String>,
-    /// Which page of a hub's incoming links (1-based).
-    pub page: Option<usize>,
-}
-
-impl PageParams {
-    fn page(&self) -> usize {
-        self.page.unwrap_or(1).max(1)
-    }
-}
 
 /// `?page=N` (and `lang`) for a link to another page of incoming links.
 fn page_query(page: usize, lang_query: &str) -> String {
@@ -87,59 +72,6 @@ impl Paging {
         let prev = self.previous.iter().map(|p| format!("<{p}>; rel=\"prev\""));
         let next = self.next.iter().map(|n| format!("<{n}>; rel=\"next\""));
         prev.chain(next).collect()
-    }
-}
-
-/// The reader's language: `?lang=` if given (and kept on links), else Accept-Language.
-pub fn reader_language(params: &PageParams, headers: &HeaderMap) -> (Lang, bool) {
-    if let Some(lang) = params.lang.as_deref().and_then(Lang::from_param) {
-        return (lang, true);
-    }
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    (Lang::from_accept_language(accept), false)
-}
-
-/// What every HTML page starts from: the reader's language (from `?lang=`,
-/// then kept on links as `lang_query`; else from Accept-Language) and the
-/// page's caching validators in that language.
-pub struct PageContext {
-    pub lang: Lang,
-    pub chosen: bool,
-    pub lang_query: String,
-    pub validators: Validators,
-    /// The data this request is answered from, taken once at its start.
-    pub dataset: Dataset,
-}
-
-impl PageContext {
-    /// `page` names the page among all pages (e.g. `class schema:Event`).
-    pub fn new(
-        state: &SharedState,
-        params: &PageParams,
-        headers: &HeaderMap,
-        page: &str,
-    ) -> Result<Self> {
-        let (lang, chosen) = reader_language(params, headers);
-        let dataset = state.dataset()?;
-        let validators = Validators::for_data(
-            &dataset.version(),
-            &format!("{page} {} {chosen}", lang.code()),
-        );
-        let lang_query = if chosen {
-            format!("?lang={}", lang.code())
-        } else {
-            String::new()
-        };
-        Ok(Self {
-            lang,
-            chosen,
-            lang_query,
-            validators,
-            dataset,
-        })
     }
 }
 
@@ -260,7 +192,7 @@ pub async fn page(
         timeline,
     }
     .render()?;
-    let mut response = super::html_page(html, lang, "Accept-Language", &validators);
+    let mut response = super::page::html_page(html, lang, "Accept-Language", &validators);
     let mut links = vec![link_header(&path, &view.iri, None)];
     links.extend(paging.link_entries());
     response

@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use super::middleware::{RequestIds, cors, finish_response};
 use super::state::SharedState;
 use super::{
-    admin, assets, classes, dumps, fragments, graph_store, health, home, metrics, ontology,
-    queries, resource, search, sparql, void,
+    admin, assets, classes, dumps, endpoint, fragments, graph_store, health, home, metrics,
+    ontology, queries, resource, search, void,
 };
 
 pub fn router(state: SharedState) -> Router {
@@ -26,7 +26,7 @@ pub fn router(state: SharedState) -> Router {
     let rate_limit = state.settings.rate_limit;
     let router = Router::new()
         .route("/", get(home::get))
-        .route("/sparql", get(sparql::get).post(sparql::post))
+        .route("/sparql", get(endpoint::get).post(endpoint::post))
         .route("/queries", get(queries::get))
         .route("/fragments", get(fragments::get))
         .route(

@@ -1,5 +1,5 @@
 //! `GET /search?q=`: the entities whose names match, in English and Chinese
-//! (see [`crate::search`]). Scripts and the search box's suggestions get
+//! (see [`crate::search_index`]). Scripts and the search box's suggestions get
 //! JSON (`Accept: application/json` or `format=json`); browsers get a page
 //! of results. `limit` (default 10, at most 50) and `lang` (`en`, `zh`;
 //! else Accept-Language) shape the answer.
@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::SharedState;
-use super::resource::{PageParams, reader_language};
+use super::page::{PageParams, reader_language};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::negotiate::negotiate;
-use crate::search::{Hit, MAX_LIMIT};
+use crate::search_index::{Hit, MAX_LIMIT};
 
 /// Longest query read; the rest is ignored (names are short).
 const MAX_QUERY_CHARS: usize = 200;
@@ -96,7 +96,7 @@ pub async fn get(
             lang_query,
         }
         .render()?;
-        super::html_in(html, lang)
+        super::page::html_in(html, lang)
     };
     let h = response.headers_mut();
     h.insert(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
-use crate::examples::Example;
+use crate::example_queries::Example;
 use crate::store::Dataset;
 
 use super::{cache, metrics, response_cache};
@@ -81,24 +81,24 @@ pub struct AppState {
     /// One permit per query allowed to run at once.
     pub query_slots: Arc<Semaphore>,
     /// The dump files of the current data version, built on first use.
-    pub dumps: cache::VersionCache<crate::dumps::Dumps>,
+    pub dumps: cache::VersionCache<crate::dump_files::Dumps>,
     /// Counts of the dataset (VoID, class lists, sitemap, home page).
-    pub stats: cache::VersionCache<crate::description::DatasetStats>,
+    pub stats: cache::VersionCache<crate::dataset_description::DatasetStats>,
     /// Triples per named graph (service description).
-    pub graph_sizes: cache::VersionCache<crate::description::GraphSizes>,
+    pub graph_sizes: cache::VersionCache<crate::dataset_description::GraphSizes>,
     /// Every dated event, sorted (the timelines on the home and event pages).
     pub dated_events: cache::VersionCache<crate::pictures::DatedEvents>,
     /// How entity pages group and order properties (from the SHACL shapes).
-    pub page_layout: cache::VersionCache<crate::pages::PageLayout>,
+    pub page_layout: cache::VersionCache<crate::entity::page_view::PageLayout>,
     /// The full-text index of entity names (`/search`).
-    pub search_index: cache::VersionCache<crate::search::SearchIndex>,
+    pub search_index: cache::VersionCache<crate::search_index::SearchIndex>,
     /// Counters and histograms served at `/metrics`.
     pub metrics: metrics::Metrics,
     /// Rendered pages and data documents of the current data version.
     pub responses: response_cache::ResponseCache,
     /// How many triples match each triple pattern asked at `/fragments`,
     /// keyed by data version and pattern.
-    pub fragment_counts: quick_cache::sync::Cache<String, crate::fragments::Count>,
+    pub fragment_counts: quick_cache::sync::Cache<String, crate::pattern_fragments::Count>,
 }
 
 /// The files a reload builds a fresh in-memory store from.
@@ -226,7 +226,7 @@ impl AppState {
     pub async fn search_index(
         self: &Arc<Self>,
         dataset: &Dataset,
-    ) -> Result<Arc<crate::search::SearchIndex>> {
+    ) -> Result<Arc<crate::search_index::SearchIndex>> {
         let worker = dataset.clone();
         self.search_index
             .get(
@@ -235,7 +235,7 @@ impl AppState {
                 "search_index",
                 move || {
                     let started = std::time::Instant::now();
-                    let index = crate::search::SearchIndex::build(&worker)?;
+                    let index = crate::search_index::SearchIndex::build(&worker)?;
                     tracing::info!(
                         documents = index.documents,
                         seconds = started.elapsed().as_secs_f64(),
@@ -251,11 +251,11 @@ impl AppState {
     pub async fn page_layout(
         self: &Arc<Self>,
         dataset: &Dataset,
-    ) -> Result<Arc<crate::pages::PageLayout>> {
+    ) -> Result<Arc<crate::entity::page_view::PageLayout>> {
         let worker = dataset.clone();
         self.page_layout
             .get(dataset.version(), &self.metrics, "page_layout", move || {
-                crate::pages::PageLayout::from_shapes(&worker)
+                crate::entity::page_view::PageLayout::from_shapes(&worker)
             })
             .await
     }
@@ -283,12 +283,12 @@ impl AppState {
     pub async fn stats(
         self: &Arc<Self>,
         dataset: &Dataset,
-    ) -> Result<Arc<crate::description::DatasetStats>> {
+    ) -> Result<Arc<crate::dataset_description::DatasetStats>> {
         let version = dataset.version();
         let dataset = dataset.clone();
         self.stats
             .get(version, &self.metrics, "stats", move || {
-                crate::description::DatasetStats::compute(&dataset)
+                crate::dataset_description::DatasetStats::compute(&dataset)
             })
             .await
     }

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::SharedState;
 use super::http_cache::Validators;
-use crate::description::{Distribution, void_description};
+use crate::dataset_description::{Distribution, void_description};
 use crate::error::{Error, Result};
 use crate::negotiate::negotiate;
 use crate::sparql::rdf_serializer;

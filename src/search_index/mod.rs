@@ -34,10 +34,13 @@
 //! used in the data to the fragment of the statements using it
 //! (`/fragments?predicate=…`). A class ranks by its number of members.
 
-use std::collections::{BTreeMap, HashMap};
+mod entries;
 
-use oxigraph::model::vocab::rdf;
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
+pub use entries::{is_annotation, links_in, queried_links_in};
+
+use entries::{Entry, Kind, Names};
+
+use oxigraph::model::NamedNode;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
@@ -51,10 +54,7 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term as IndexTerm};
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
-use crate::linked_data::entity_path;
 use crate::store::Dataset;
-use crate::terms::compact_iri;
-use crate::vocab::PROV;
 
 /// The predicates whose literals are an entity's names.
 pub const NAME_PREDICATES: &[&str] = &[
@@ -120,39 +120,6 @@ struct Fields {
     links: Field,
 }
 
-/// What the index is built from, per entity or vocabulary term.
-struct Entry {
-    names: Vec<(String, String)>,
-    page: String,
-    kind: Kind,
-    /// A vocabulary term's compact name; `None` for an entity.
-    term: Option<String>,
-    links: u64,
-}
-
-/// What a result is said to be.
-enum Kind {
-    /// An instance of this class (the first of its classes with a name).
-    Of(NamedNode),
-    Class,
-    Property,
-    Unknown,
-}
-
-impl Kind {
-    /// The first named class among `types`, else nothing known.
-    fn of(
-        types: Option<&Vec<NamedNode>>,
-        names: &HashMap<NamedNode, Vec<(String, String)>>,
-    ) -> Self {
-        types
-            .into_iter()
-            .flatten()
-            .find(|class| names.contains_key(*class))
-            .map_or(Kind::Unknown, |class| Kind::Of(class.clone()))
-    }
-}
-
 fn text_field(builder: &mut tantivy::schema::SchemaBuilder, name: &str, tokenizer: &str) -> Field {
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(tokenizer)
@@ -189,182 +156,28 @@ fn han_terms(run: &str) -> Vec<String> {
     chars.windows(2).map(|w| w.iter().collect()).collect()
 }
 
-impl SearchIndex {
-    /// Reads every name of the minted entities, and of the vocabulary terms
-    /// a page here serves, and indexes them.
-    pub fn build(dataset: &Dataset) -> Result<Self> {
-        let base = dataset.base();
-        let mut names: HashMap<NamedNode, Vec<(String, String)>> = HashMap::new();
-        for predicate in NAME_PREDICATES {
-            let predicate = NamedNode::new_unchecked(*predicate);
-            for quad in dataset.quads_for_pattern(None, Some(predicate.as_ref()), None, None) {
-                let quad = quad?;
-                if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) =
-                    (quad.subject, quad.object)
-                {
-                    let lang = l.language().unwrap_or_default().to_ascii_lowercase();
-                    let entry = names.entry(s).or_default();
-                    let name = (l.value().to_owned(), lang);
-                    if !entry.contains(&name) {
-                        entry.push(name);
-                    }
-                }
-            }
-        }
-        // Every rdf:type statement once: the kinds of the named things, and
-        // how many members each class has (a class's importance).
-        let mut types: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
-        let mut members: HashMap<NamedNode, u64> = HashMap::new();
-        for quad in dataset.quads_for_pattern(None, Some(rdf::TYPE), None, None) {
-            let quad = quad?;
-            let Term::NamedNode(class) = quad.object else {
-                continue;
-            };
-            if let NamedOrBlankNode::NamedNode(s) = quad.subject {
-                if names.contains_key(&s) {
-                    let kinds = types.entry(s).or_default();
-                    if !kinds.contains(&class) {
-                        kinds.push(class.clone());
-                    }
-                }
-            }
-            *members.entry(class).or_default() += 1;
-        }
-        let vocabulary = base.vocabulary();
-        let mut entries: BTreeMap<NamedNode, Entry> = BTreeMap::new();
-        // Names that may be properties used in the data: asked below.
-        let mut maybe_properties = Vec::new();
-        for (iri, entity_names) in &names {
-            let kinds = types.get(iri);
-            if let Some(path) =
-                entity_path(base, iri.as_str()).filter(|_| !iri.as_str().contains('#'))
-            {
-                // An entity this server mints (pages exist for them).
-                let entry = Entry {
-                    names: entity_names.clone(),
-                    page: format!("/page/{path}"),
-                    kind: Kind::of(kinds, &names),
-                    term: None,
-                    links: 0,
-                };
-                entries.insert(iri.clone(), entry);
-                continue;
-            }
-            // A vocabulary term: only those a page here serves.
-            let curie = compact_iri(iri.as_str(), base);
-            let (page, kind) = if let Some(local) = iri.as_str().strip_prefix(&vocabulary)
-                && !members.contains_key(iri)
-            {
-                // The site's own vocabulary: the term's definition.
-                let declared = |suffix: &str| {
-                    kinds
-                        .into_iter()
-                        .flatten()
-                        .any(|k| k.as_str().ends_with(suffix))
-                };
-                let kind = if declared("Property") {
-                    Kind::Property
-                } else if declared("#Class") {
-                    Kind::Class
-                } else {
-                    Kind::of(kinds, &names)
-                };
-                (format!("/ontology#{local}"), kind)
-            } else if curie.starts_with('<') {
-                // No prefix known: no class page or short name to give.
-                continue;
-            } else if members.contains_key(iri) {
-                // A class with members in the data: its list of members.
-                (format!("/class/{curie}"), Kind::Class)
-            } else {
-                maybe_properties.push(iri.clone());
-                continue;
-            };
-            let entry = Entry {
-                names: entity_names.clone(),
-                page,
-                kind,
-                term: Some(curie),
-                links: 0,
-            };
-            entries.insert(iri.clone(), entry);
-        }
-        for property in used_as_predicates(dataset, &maybe_properties)? {
-            let selector = crate::fragments::Selector {
-                predicate: Some(Term::NamedNode(property.clone())),
-                ..Default::default()
-            };
-            let entry = Entry {
-                names: names.get(&property).cloned().unwrap_or_default(),
-                page: format!("/fragments?{}", selector.query_string(base)),
-                kind: Kind::Property,
-                term: Some(compact_iri(property.as_str(), base)),
-                links: 0,
-            };
-            entries.insert(property, entry);
-        }
-        // An entity's importance is its links in: a cheap index read each on
-        // the embedded store, one grouped query over a remote engine. A
-        // class's is its number of members.
-        let remote_links = if dataset.backend().cheap_lookups() {
-            None
-        } else {
-            Some(crate::backend::queries::links_in(dataset)?)
-        };
-        for (iri, entry) in entries.iter_mut() {
-            entry.links = match (&entry.term, &remote_links) {
-                (Some(_), _) => members.get(iri).copied().unwrap_or(0),
-                (None, None) => links_in(dataset, iri)?,
-                (None, Some(links)) => links.get(iri).copied().unwrap_or(0),
-            };
-        }
-
-        let mut builder = Schema::builder();
-        let fields = Fields {
+impl Fields {
+    fn add_to(builder: &mut tantivy::schema::SchemaBuilder) -> Self {
+        Fields {
             iri: builder.add_text_field("iri", STRING | STORED),
             page: builder.add_text_field("page", STORED),
-            words: text_field(&mut builder, "words", "words"),
-            han: text_field(&mut builder, "han", "han"),
-            stems: text_field(&mut builder, "stems", "stems"),
-            exact: text_field(&mut builder, "exact", "exact"),
+            words: text_field(builder, "words", "words"),
+            han: text_field(builder, "han", "han"),
+            stems: text_field(builder, "stems", "stems"),
+            exact: text_field(builder, "exact", "exact"),
             name: builder.add_text_field("name", STORED),
             kind_en: builder.add_text_field("kind_en", STORED),
             kind_zh: builder.add_text_field("kind_zh", STORED),
             term: builder.add_text_field("term", STORED),
             links: builder.add_u64_field("links", STORED),
-        };
-        let index = Index::create_in_ram(builder.build());
-        let tokenizers = index.tokenizers();
-        tokenizers.register(
-            "words",
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build(),
-        );
-        tokenizers.register(
-            "stems",
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(Language::English))
-                .build(),
-        );
-        tokenizers.register(
-            "han",
-            TextAnalyzer::builder(NgramTokenizer::new(1, 2, false).map_err(index_error)?).build(),
-        );
-        tokenizers.register(
-            "exact",
-            TextAnalyzer::builder(RawTokenizer::default())
-                .filter(LowerCaser)
-                .build(),
-        );
-        let mut writer = index
-            .writer_with_num_threads(1, 50_000_000)
-            .map_err(index_error)?;
-        let kind_name = |kind: &Kind, lang: Lang| -> Option<String> {
-            match kind {
+        }
+    }
+
+    /// The index document of one entry: its names in every field, its kind
+    /// named in both languages.
+    fn document(&self, iri: &NamedNode, entry: &Entry, names: &Names) -> TantivyDocument {
+        let kind_name = |lang: Lang| -> Option<String> {
+            match &entry.kind {
                 Kind::Of(class) => {
                     pick(names.get(class)?, lang.code()).map(|(value, _)| value.clone())
                 }
@@ -373,30 +186,78 @@ impl SearchIndex {
                 Kind::Unknown => None,
             }
         };
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.iri, iri.as_str());
+        doc.add_text(self.page, &entry.page);
+        for (value, lang) in &entry.names {
+            doc.add_text(self.words, value);
+            doc.add_text(self.stems, value);
+            doc.add_text(self.exact, normalise(value));
+            for run in han_runs(value) {
+                doc.add_text(self.han, run);
+            }
+            doc.add_text(self.name, format!("{lang}\t{value}"));
+        }
+        if let Some(kind) = kind_name(Lang::En) {
+            doc.add_text(self.kind_en, kind);
+        }
+        if let Some(kind) = kind_name(Lang::Zh) {
+            doc.add_text(self.kind_zh, kind);
+        }
+        if let Some(term) = &entry.term {
+            doc.add_text(self.term, term);
+        }
+        doc.add_u64(self.links, entry.links);
+        doc
+    }
+}
+
+/// The analysers of the text fields (see the module's introduction).
+fn register_tokenizers(index: &Index) -> Result<()> {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(
+        "words",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+    tokenizers.register(
+        "stems",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    tokenizers.register(
+        "han",
+        TextAnalyzer::builder(NgramTokenizer::new(1, 2, false).map_err(index_error)?).build(),
+    );
+    tokenizers.register(
+        "exact",
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+    Ok(())
+}
+
+impl SearchIndex {
+    /// Reads every name of the minted entities, and of the vocabulary terms
+    /// a page here serves, and indexes them.
+    pub fn build(dataset: &Dataset) -> Result<Self> {
+        let (entries, names) = entries::collect(dataset)?;
+        let mut builder = Schema::builder();
+        let fields = Fields::add_to(&mut builder);
+        let index = Index::create_in_ram(builder.build());
+        register_tokenizers(&index)?;
+        let mut writer = index
+            .writer_with_num_threads(1, 50_000_000)
+            .map_err(index_error)?;
         for (iri, entry) in &entries {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.iri, iri.as_str());
-            doc.add_text(fields.page, &entry.page);
-            for (value, lang) in &entry.names {
-                doc.add_text(fields.words, value);
-                doc.add_text(fields.stems, value);
-                doc.add_text(fields.exact, normalise(value));
-                for run in han_runs(value) {
-                    doc.add_text(fields.han, run);
-                }
-                doc.add_text(fields.name, format!("{lang}\t{value}"));
-            }
-            if let Some(kind) = kind_name(&entry.kind, Lang::En) {
-                doc.add_text(fields.kind_en, kind);
-            }
-            if let Some(kind) = kind_name(&entry.kind, Lang::Zh) {
-                doc.add_text(fields.kind_zh, kind);
-            }
-            if let Some(term) = &entry.term {
-                doc.add_text(fields.term, term);
-            }
-            doc.add_u64(fields.links, entry.links);
-            writer.add_document(doc).map_err(index_error)?;
+            let document = fields.document(iri, entry, &names);
+            writer.add_document(document).map_err(index_error)?;
         }
         writer.commit().map_err(index_error)?;
         let reader = index.reader().map_err(index_error)?;
@@ -562,48 +423,6 @@ impl SearchIndex {
         }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
-}
-
-/// Whether a predicate only annotates another statement (reification's
-/// pointers, PROV's derivations): such links are not counted as importance.
-pub fn is_annotation(predicate: NamedNodeRef<'_>) -> bool {
-    predicate.as_str().starts_with(PROV)
-        || [rdf::SUBJECT, rdf::PREDICATE, rdf::OBJECT].contains(&predicate)
-}
-
-/// How many statements link to `iri`, annotations left out: index lookups.
-pub fn links_in(dataset: &Dataset, iri: &NamedNode) -> Result<u64> {
-    let mut links = 0;
-    for quad in dataset.quads_for_pattern(None, None, Some(iri.as_ref().into()), None) {
-        if !is_annotation(quad?.predicate.as_ref()) {
-            links += 1;
-        }
-    }
-    Ok(links)
-}
-
-/// Which of `candidates` some statement uses as its predicate: one query
-/// per hundred, each stopping at the first use it finds.
-fn used_as_predicates(dataset: &Dataset, candidates: &[NamedNode]) -> Result<Vec<NamedNode>> {
-    let mut used = Vec::new();
-    for chunk in candidates.chunks(100) {
-        let values: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        let query = format!(
-            "SELECT ?p WHERE {{ VALUES ?p {{ {} }} FILTER EXISTS {{ ?s ?p ?o }} }}",
-            values.join(" ")
-        );
-        if let oxigraph::sparql::QueryResults::Solutions(rows) =
-            crate::sparql::run(dataset, &query)?
-        {
-            for row in rows {
-                let row = row.map_err(crate::sparql::evaluation_error)?;
-                if let Some(Term::NamedNode(p)) = row.get("p") {
-                    used.push(p.clone());
-                }
-            }
-        }
-    }
-    Ok(used)
 }
 
 /// A name as the `exact` field holds it: spaces collapsed and lower-cased.

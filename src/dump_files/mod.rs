@@ -7,6 +7,8 @@
 //! version lives. Each format is serialised once and streamed at the same
 //! time into its plain file, its gzip file and both checksums.
 
+pub mod writing;
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -15,7 +17,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-use crate::dump::{DumpFormat, write_dump};
+use crate::dump_files::writing::{DumpFormat, write_dump};
 use crate::error::Result;
 use crate::store::{DataVersion, Dataset};
 

@@ -3,6 +3,13 @@
 //! (quad patterns), not from a SPARQL DESCRIBE: its own triples (with its
 //! blank nodes and `#fragment` parts), the triples pointing at it, the labels
 //! of everything they mention, and the quoted evidence for its facts.
+//!
+//! Over a remote engine, where each lookup is a round trip, the same
+//! description comes from a few SPARQL queries ([`remote_description`]);
+//! what an entity's HTML page shows of it is [`page_view`].
+
+pub mod page_view;
+pub mod remote_description;
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -202,7 +209,7 @@ impl Collector<'_> {
 /// Whether the store says anything about `iri` (as subject or object).
 pub fn exists(dataset: &Dataset, iri: &NamedNode) -> Result<bool> {
     if !dataset.backend().cheap_lookups() {
-        return crate::backend::queries::exists(dataset, iri);
+        return remote_description::exists(dataset, iri);
     }
     let store = dataset;
     if let Some(quad) = store
@@ -235,7 +242,7 @@ pub fn describe_page(
     page: usize,
 ) -> Result<Option<Description>> {
     if !dataset.backend().cheap_lookups() {
-        return crate::backend::queries::describe_page(dataset, iri, page);
+        return remote_description::describe_page(dataset, iri, page);
     }
     let page = page.max(1);
     if !exists(dataset, iri)? {

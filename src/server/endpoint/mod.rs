@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::SharedState;
-use crate::description::{EndpointFeatures, GraphSizes, service_description};
+use crate::dataset_description::{EndpointFeatures, GraphSizes, service_description};
 use crate::error::{Error, Result};
 use crate::formats::Format;
 use crate::negotiate::{negotiate, negotiate_format};

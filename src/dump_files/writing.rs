@@ -91,7 +91,7 @@ pub fn jsonld_context(base: &BaseIri) -> serde_json::Value {
 }
 
 fn prefixes(base: &BaseIri) -> Vec<(&'static str, String)> {
-    crate::sparql::PREFIXES
+    crate::vocab::PREFIXES
         .iter()
         .map(|(p, n)| (*p, (*n).to_owned()))
         .chain([("dg", base.vocabulary()), ("id", base.resolve("id/"))])

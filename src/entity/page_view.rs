@@ -11,8 +11,8 @@ use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use serde_json::{Map, Value as Json, json};
 
 use crate::config::BaseIri;
+use crate::entity::{Description, DocFormat, entity_path, label_in};
 use crate::lang::{Lang, Text, html_lang};
-use crate::linked_data::{Description, DocFormat, entity_path, label_in};
 use crate::terms::compact_iri;
 use crate::vocab::{OA, SCHEMA};
 
@@ -154,7 +154,7 @@ impl PageLayout {
             crate::sparql::run(dataset, LAYOUT_QUERY)?
         {
             for row in rows {
-                let row = row.map_err(crate::backend::remote::results_error)?;
+                let row = row.map_err(crate::backend::engine_answers::results_error)?;
                 let (Some(Term::NamedNode(path)), Some(group)) =
                     (row.get("path"), row.get("group"))
                 else {

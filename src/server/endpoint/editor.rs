@@ -13,7 +13,7 @@ use crate::server::SharedState;
 struct EditorPage<'a> {
     /// The examples as JSON, made safe to sit inside a `<script>` element.
     examples_json: String,
-    examples: &'a [crate::examples::Example],
+    examples: &'a [crate::example_queries::Example],
     /// A query to open and run (from a link), as JSON, or `null`.
     initial_query_json: String,
 }

@@ -80,13 +80,13 @@ impl Dataset {
             load_deterministically(&store, base, &path, &bytes)?;
         }
         // The example queries, as data in a graph of their own.
-        let examples = crate::examples::load_examples(&sources.queries_dir)?;
+        let examples = crate::example_queries::load_examples(&sources.queries_dir)?;
         let graph = base.graph("queries");
         for example in &examples {
             hasher.update(example.name.as_bytes());
             hasher.update(example.query.as_bytes());
         }
-        for triple in crate::examples::example_triples(&examples, base) {
+        for triple in crate::example_queries::example_triples(&examples, base) {
             store.insert(&triple.in_graph(graph.clone()))?;
         }
         Ok(Self::new(

@@ -1,0 +1,164 @@
+//! What is served, described for machines: the counts behind every
+//! description (triples per graph, entities, classes, properties), the
+//! Service Description of `/sparql` ([`service`]), VoID and DCAT
+//! ([`void_dcat`]) and the IRIs a sitemap lists. Each count is made by index
+//! lookups on the embedded store and by one query to a remote engine.
+
+pub mod service;
+pub mod sitemap;
+pub mod void_dcat;
+
+pub use service::{EndpointFeatures, service_description};
+pub use void_dcat::{Distribution, iana_media_type, void_description};
+
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term};
+
+use crate::error::Result;
+use crate::sparql::engine_reads::{count, paged_select, select};
+use crate::store::Dataset;
+
+/// The number of triples in each named graph (and in all of them), counted
+/// once when the server starts.
+#[derive(Clone, Debug, Default)]
+pub struct GraphSizes {
+    pub total: usize,
+    pub graphs: Vec<(NamedNode, usize)>,
+}
+
+impl GraphSizes {
+    pub fn count(dataset: &Dataset) -> Result<Self> {
+        if !dataset.backend().cheap_lookups() {
+            return queried_graph_sizes(dataset);
+        }
+        let mut graphs = Vec::new();
+        for name in dataset.backend().named_graphs()? {
+            let size = dataset
+                .quads_for_pattern(
+                    None,
+                    None,
+                    None,
+                    Some(GraphNameRef::NamedNode(name.as_ref())),
+                )
+                .count();
+            graphs.push((name, size));
+        }
+        graphs.sort();
+        Ok(Self {
+            total: dataset.len()?,
+            graphs,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DatasetStats {
+    pub triples: usize,
+    /// Distinct entities this server mints (`BASE/id/...`, fragments excluded).
+    pub entities: usize,
+    pub classes: Vec<(NamedNode, usize)>,
+    pub properties: Vec<(NamedNode, usize)>,
+}
+
+impl DatasetStats {
+    pub fn compute(dataset: &Dataset) -> Result<Self> {
+        let base = dataset.base();
+        let select = |query: &str| -> Result<Vec<(NamedNode, usize)>> {
+            let mut rows = Vec::new();
+            if let oxigraph::sparql::QueryResults::Solutions(solutions) =
+                crate::sparql::run(dataset, query)?
+            {
+                for solution in solutions {
+                    let solution = solution.map_err(crate::sparql::evaluation_error)?;
+                    if let (Some(Term::NamedNode(n)), Some(Term::Literal(c))) =
+                        (solution.get("x"), solution.get("n"))
+                    {
+                        rows.push((n.clone(), c.value().parse().unwrap_or(0)));
+                    }
+                }
+            }
+            Ok(rows)
+        };
+        let classes = select(
+            "SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?x } GROUP BY ?x ORDER BY DESC(?n) ?x",
+        )?;
+        let properties = select(
+            "SELECT ?x (COUNT(*) AS ?n) WHERE { ?s ?x ?o } GROUP BY ?x ORDER BY DESC(?n) ?x",
+        )?;
+        let entities = if dataset.backend().cheap_lookups() {
+            let prefix = base.resolve("id/");
+            let mut entities = std::collections::HashSet::new();
+            for quad in dataset.iter() {
+                if let NamedOrBlankNode::NamedNode(s) = quad?.subject {
+                    if let Some(rest) = s.as_str().strip_prefix(&prefix) {
+                        entities.insert(rest.split('#').next().unwrap_or(rest).to_owned());
+                    }
+                }
+            }
+            entities.len()
+        } else {
+            queried_entity_count(dataset)?
+        };
+        Ok(Self {
+            triples: dataset.len()?,
+            entities,
+            classes,
+            properties,
+        })
+    }
+}
+
+/// A downloadable file of the dataset, for its description.
+
+/// Triples per named graph, counted by the engine in one query.
+pub fn queried_graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
+    let mut graphs = Vec::new();
+    if !dataset.backend().named_graphs()?.is_empty() {
+        for row in select(
+            dataset,
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        )? {
+            if let (Some(Term::NamedNode(g)), Some(Term::Literal(n))) = (row.get("g"), row.get("n"))
+            {
+                graphs.push((g.clone(), n.value().parse().unwrap_or(0)));
+            }
+        }
+    }
+    graphs.sort();
+    Ok(GraphSizes {
+        total: dataset.len()?,
+        graphs,
+    })
+}
+
+/// How many distinct entities this server mints (`BASE/id/...`, a
+/// `#fragment` counted with its entity) are subjects.
+pub fn queried_entity_count(dataset: &Dataset) -> Result<usize> {
+    let prefix = Literal::new_simple_literal(dataset.base().resolve("id/"));
+    count(
+        dataset,
+        &format!(
+            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?s ?p ?o .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), {prefix}))
+  BIND(STRBEFORE(CONCAT(STR(?s), \"#\"), \"#\") AS ?e) }}"
+        ),
+    )
+}
+
+/// Every IRI minted by this server that the data mentions (as subject or
+/// object), for the sitemap.
+pub fn minted_iris(dataset: &Dataset) -> Result<Vec<NamedNode>> {
+    let prefix = Literal::new_simple_literal(dataset.base().resolve("id/"));
+    let mut iris = Vec::new();
+    for row in paged_select(
+        dataset,
+        &format!(
+            "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }}
+  FILTER(isIRI(?x) && STRSTARTS(STR(?x), {prefix})) }}"
+        ),
+    )? {
+        if let Some(Term::NamedNode(x)) = row.get("x") {
+            iris.push(x.clone());
+        }
+    }
+    Ok(iris)
+}

@@ -29,6 +29,7 @@ pub mod store;
 pub mod synthetic_graph;
 pub mod terms;
 pub mod vocab;
+pub mod vocabulary_terms;
 
 pub use config::{BaseIri, Sources};
 pub use error::{Error, Result};

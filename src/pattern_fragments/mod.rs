@@ -23,6 +23,7 @@
 //! under `/.well-known/genid/` (RFC 7511 style), so a client can ask about
 //! them in turn.
 
+pub mod html_view;
 mod hydra;
 mod pages;
 

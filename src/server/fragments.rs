@@ -12,25 +12,24 @@ use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphName, NamedOrBlankNode, Quad, TermRef, Triple};
+use oxigraph::model::Triple;
 use serde::Deserialize;
 
 use super::SharedState;
 use super::http_cache::Validators;
-use super::page::{PageParams, reader_language};
+use super::page::{PageParams, blocking, html_in, reader_language};
 use super::resource::header_value;
 use crate::config::BaseIri;
-use crate::entity::entity_path;
 use crate::error::{Error, Result};
 use crate::formats::Format;
-use crate::lang::{Lang, html_lang};
+use crate::lang::Lang;
 use crate::negotiate::negotiate;
+use crate::pattern_fragments::html_view::FragmentHtml;
 use crate::pattern_fragments::{
-    Fragment, METADATA_PREFIXES, PAGE_SIZE, Selector, explicit, fragment, fragments_iri, metadata,
-    metadata_graph, pattern_text, skolemized, union_graph_iri,
+    Fragment, METADATA_PREFIXES, Selector, fragment, fragments_iri, metadata, metadata_graph,
+    skolemized,
 };
 use crate::sparql::rdf_serializer;
-use crate::terms::{compact_iri, compact_literal};
 
 /// What `/fragments` can answer in, in tie-breaking order.
 const FRAGMENT_TYPES: &[&str] = &[
@@ -69,104 +68,144 @@ fn rdf_format(media_type: &str) -> RdfFormat {
         .unwrap_or(RdfFormat::Turtle)
 }
 
+/// What one request asks of `/fragments`, read once from its parameters
+/// and headers.
+struct FragmentRequest {
+    media_type: &'static str,
+    selector: Selector,
+    page: usize,
+    /// Where the client reached `/fragments` (see [`fragments_address`]).
+    address: String,
+    /// The page as the client named it.
+    page_iri: String,
+    lang: Lang,
+    chosen: bool,
+    /// What tells this response from the other variants of the URL.
+    variant: String,
+}
+
+impl FragmentRequest {
+    fn new(
+        base: &BaseIri,
+        params: &FragmentParams,
+        raw: Option<String>,
+        headers: &HeaderMap,
+    ) -> Result<Self> {
+        let media_type = match params.format.as_deref() {
+            Some(name) => format_by_name(name).ok_or_else(|| Error::NotAcceptable {
+                requested: format!("format={name}"),
+                offered: FRAGMENT_TYPES.to_vec(),
+            })?,
+            None => negotiate(headers, FRAGMENT_TYPES)?,
+        };
+        let selector = Selector::parse(
+            base,
+            params.subject.as_deref(),
+            params.predicate.as_deref(),
+            params.object.as_deref(),
+            params.graph.as_deref(),
+        )?;
+        // The page is named by the address the client asked for: a TPF client
+        // looks for the count and the next page as said of that very address.
+        // Characters an IRI may not hold are escaped, so a request cannot break
+        // the document it is named in.
+        let raw = raw.map(|q| iri_safe(&q)).unwrap_or_default();
+        let address = fragments_address(base, headers);
+        let page_iri = match raw.as_str() {
+            "" => address.clone(),
+            q => format!("{address}?{q}"),
+        };
+        let language = PageParams {
+            lang: params.lang.clone(),
+            ..Default::default()
+        };
+        let (lang, chosen) = reader_language(&language, headers);
+        let variant = format!(
+            "fragments {address} {raw} {media_type} {} {chosen}",
+            lang.code()
+        );
+        Ok(Self {
+            media_type,
+            selector,
+            page: params.page.unwrap_or(1).max(1),
+            address,
+            page_iri,
+            lang,
+            chosen,
+            variant,
+        })
+    }
+
+    /// The `Link` header's previous and next pages, if there are any.
+    fn page_links(&self, base: &BaseIri, has_next: bool) -> Option<HeaderValue> {
+        let mut links = Vec::new();
+        if self.page > 1 {
+            let previous = self.selector.page_at(base, &self.address, self.page - 1);
+            links.push(format!("<{previous}>; rel=\"prev\""));
+        }
+        if has_next {
+            let next = self.selector.page_at(base, &self.address, self.page + 1);
+            links.push(format!("<{next}>; rel=\"next\""));
+        }
+        (!links.is_empty()).then(|| header_value(&links.join(", ")))
+    }
+}
+
 pub async fn get(
     State(state): State<SharedState>,
     Query(params): Query<FragmentParams>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let media_type = match params.format.as_deref() {
-        Some(name) => format_by_name(name).ok_or_else(|| Error::NotAcceptable {
-            requested: format!("format={name}"),
-            offered: FRAGMENT_TYPES.to_vec(),
-        })?,
-        None => negotiate(&headers, FRAGMENT_TYPES)?,
-    };
     let dataset = state.dataset()?;
     let base = dataset.base().clone();
-    let selector = Selector::parse(
-        &base,
-        params.subject.as_deref(),
-        params.predicate.as_deref(),
-        params.object.as_deref(),
-        params.graph.as_deref(),
-    )?;
-    let page = params.page.unwrap_or(1).max(1);
-    // The page is named by the address the client asked for: a TPF client
-    // looks for the count and the next page as said of that very address.
-    // Characters an IRI may not hold are escaped, so a request cannot break
-    // the document it is named in.
-    let raw = raw.map(|q| iri_safe(&q)).unwrap_or_default();
-    let address = fragments_address(&base, &headers);
-    let page_iri = match raw.as_str() {
-        "" => address.clone(),
-        q => format!("{address}?{q}"),
-    };
-    let (lang, chosen) = reader_language(
-        &PageParams {
-            lang: params.lang.clone(),
-            ..Default::default()
-        },
-        &headers,
-    );
-    let variant = format!(
-        "fragments {address} {raw} {media_type} {} {chosen}",
-        lang.code()
-    );
+    let request = FragmentRequest::new(&base, &params, raw, &headers)?;
     let version = dataset.version();
-    let validators = Validators::for_data(&version, &variant);
+    let validators = Validators::for_data(&version, &request.variant);
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let cache_key = format!("{} {variant}", version.tag);
+    let cache_key = format!("{} {}", version.tag, request.variant);
     if let Some(cached) = state.responses.get(&cache_key, &state.metrics) {
         return Ok(cached);
     }
-
     // A fragment's count is kept per data version: later pages of the same
     // pattern stop reading just past their end instead of counting again.
-    let count_key = format!("{} {}", version.tag, selector.query_string(&base));
+    let count_key = format!("{} {}", version.tag, request.selector.query_string(&base));
     let known_total = state.fragment_counts.get(&count_key);
-    let worker_selector = selector.clone();
-    let fragment = tokio::task::spawn_blocking(move || {
-        fragment(&dataset, &worker_selector, page, known_total)
-    })
-    .await??;
+    let (selector, page) = (request.selector.clone(), request.page);
+    let fragment = blocking(move || fragment(&dataset, &selector, page, known_total)).await?;
     state.fragment_counts.insert(count_key, fragment.total);
 
-    let mut response = if media_type == "text/html" {
-        let view = FragmentHtml::new(&base, &fragment, &params, lang, chosen);
-        let html = view.render()?;
-        super::page::html_in(html, lang)
+    let mut response = if request.media_type == "text/html" {
+        let asked = [
+            &params.subject,
+            &params.predicate,
+            &params.object,
+            &params.graph,
+        ];
+        let (lang, chosen) = (request.lang, request.chosen);
+        let view = FragmentHtml::new(&base, &fragment, asked.map(|a| a.as_deref()), lang, chosen);
+        html_in(view.render()?, lang)
     } else {
-        let body = rdf_body(&base, &address, &fragment, &page_iri, media_type)?;
+        let FragmentRequest {
+            address,
+            page_iri,
+            media_type,
+            ..
+        } = &request;
+        let body = rdf_body(&base, address, &fragment, page_iri, media_type)?;
         let mut response = body.into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header_value(&format!("{media_type}; charset=utf-8")),
-        );
+        let content_type = header_value(&format!("{media_type}; charset=utf-8"));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
         response
     };
-    let h = response.headers_mut();
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language"),
-    );
-    let mut links = Vec::new();
-    if page > 1 {
-        links.push(format!(
-            "<{}>; rel=\"prev\"",
-            selector.page_at(&base, &address, page - 1)
-        ));
-    }
-    if fragment.has_next() {
-        links.push(format!(
-            "<{}>; rel=\"next\"",
-            selector.page_at(&base, &address, page + 1)
-        ));
-    }
-    if !links.is_empty() {
-        h.insert(header::LINK, header_value(&links.join(", ")));
+    let vary = HeaderValue::from_static("Accept, Accept-Language");
+    response.headers_mut().insert(header::VARY, vary);
+    if let Some(links) = request.page_links(&base, fragment.has_next()) {
+        response.headers_mut().insert(header::LINK, links);
     }
     validators.apply(&mut response);
     Ok(state.responses.put(cache_key, response).await)
@@ -262,203 +301,4 @@ fn iri_safe(query: &str) -> String {
         .add(b'|')
         .add(b'}');
     percent_encoding::utf8_percent_encode(query, NOT_IN_IRI).to_string()
-}
-
-/// One term of a triple on the HTML page.
-pub struct Cell {
-    /// As a person reads it (prefixed name, relative IRI, literal text).
-    pub text: String,
-    /// The language of a literal, for the `lang` attribute.
-    pub lang: String,
-    /// The fragment with this term in the same position.
-    pub href: String,
-    /// The entity page, for IRIs this server mints.
-    pub page: Option<String>,
-}
-
-pub struct Row {
-    pub subject: Cell,
-    pub predicate: Cell,
-    pub object: Cell,
-    /// `None` for the default graph (the union, when asked for).
-    pub graph: Option<Cell>,
-}
-
-/// The HTML view of one fragment page.
-#[derive(Template)]
-#[template(path = "fragments.html")]
-pub struct FragmentHtml {
-    lang: Lang,
-    pattern: String,
-    subject: String,
-    predicate: String,
-    object: String,
-    graph: String,
-    /// Whether the rows have a graph column (not when the union was asked).
-    show_graphs: bool,
-    /// The `graph` value that asks for the union of all graphs.
-    union_graph: String,
-    rows: Vec<Row>,
-    total: usize,
-    /// Whether `total` is exact (else counting stopped there).
-    total_exact: bool,
-    first_index: usize,
-    last_index: usize,
-    page: usize,
-    /// Known when the count is exact.
-    last_page: Option<usize>,
-    /// Whether there is more than one page.
-    paged: bool,
-    first: Option<String>,
-    previous: Option<String>,
-    next: Option<String>,
-    last: Option<String>,
-    /// The same page in each RDF format: (label, link).
-    formats: Vec<(&'static str, String)>,
-    lang_query: String,
-    /// This page in the other language.
-    other_lang: String,
-}
-
-impl FragmentHtml {
-    fn new(
-        base: &BaseIri,
-        fragment: &Fragment,
-        params: &FragmentParams,
-        lang: Lang,
-        chosen: bool,
-    ) -> Self {
-        let lang_query = if chosen {
-            format!("lang={}", lang.code())
-        } else {
-            String::new()
-        };
-        // Links stay on this server, whatever the base IRI.
-        let plain = |page: usize| {
-            let iri = fragment.selector.page_iri(base, page);
-            let query = iri.strip_prefix(&fragments_iri(base)).unwrap_or_default();
-            format!("/fragments{query}")
-        };
-        let local = |page: usize| with_param(&plain(page), &lang_query);
-        let cell = |term: TermRef<'_>, position: &str| {
-            let text = match term {
-                TermRef::Literal(l) => compact_literal(&l.into_owned(), base),
-                TermRef::NamedNode(n) => compact_iri(n.as_str(), base),
-                TermRef::BlankNode(b) => format!("_:{}", b.as_str()),
-                #[allow(unreachable_patterns)]
-                other => other.to_string(),
-            };
-            let lang = match term {
-                TermRef::Literal(l) => l.language().map(html_lang).unwrap_or_default(),
-                _ => String::new(),
-            };
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            query.append_pair(position, &explicit(base, term));
-            let href = with_param(&format!("/fragments?{}", query.finish()), &lang_query);
-            let page = match term {
-                TermRef::NamedNode(n) => entity_path(base, n.as_str())
-                    .map(|p| with_param(&format!("/page/{p}"), &lang_query)),
-                _ => None,
-            };
-            Cell {
-                text,
-                lang,
-                href,
-                page,
-            }
-        };
-        let rows = fragment
-            .quads
-            .iter()
-            .map(|q: &Quad| Row {
-                subject: cell(
-                    match &q.subject {
-                        NamedOrBlankNode::NamedNode(n) => TermRef::NamedNode(n.as_ref()),
-                        NamedOrBlankNode::BlankNode(b) => TermRef::BlankNode(b.as_ref()),
-                    },
-                    "subject",
-                ),
-                predicate: cell(TermRef::NamedNode(q.predicate.as_ref()), "predicate"),
-                object: cell(q.object.as_ref(), "object"),
-                graph: match &q.graph_name {
-                    GraphName::NamedNode(g) => Some(cell(TermRef::NamedNode(g.as_ref()), "graph")),
-                    _ => None,
-                },
-            })
-            .collect();
-        let first_index = (fragment.page - 1) * PAGE_SIZE + 1;
-        let field = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.starts_with('?'))
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let formats = [
-            ("TriG", "trig"),
-            ("N-Quads", "nq"),
-            ("Turtle", "ttl"),
-            ("N-Triples", "nt"),
-            ("JSON-LD", "jsonld"),
-        ]
-        .into_iter()
-        .map(|(label, name)| {
-            (
-                label,
-                with_param(&plain(fragment.page), &format!("format={name}")),
-            )
-        })
-        .collect();
-        let pattern = if fragment.selector.is_empty() {
-            String::new()
-        } else {
-            pattern_text(&fragment.selector, base)
-        };
-        Self {
-            lang,
-            pattern,
-            subject: field(&params.subject),
-            predicate: field(&params.predicate),
-            object: field(&params.object),
-            graph: field(&params.graph),
-            show_graphs: !fragment.selector.union,
-            union_graph: union_graph_iri(base),
-            rows,
-            total: fragment.total.matches,
-            total_exact: fragment.total.exact,
-            first_index,
-            last_index: first_index + fragment.quads.len().saturating_sub(1),
-            page: fragment.page,
-            last_page: fragment.last_page(),
-            paged: fragment.page > 1 || fragment.has_next(),
-            first: (fragment.page > 1).then(|| local(1)),
-            previous: (fragment.page > 1).then(|| local(fragment.page - 1)),
-            next: fragment.has_next().then(|| local(fragment.page + 1)),
-            last: fragment
-                .last_page()
-                .filter(|last| fragment.page < *last)
-                .map(local),
-            formats,
-            other_lang: with_param(
-                &plain(fragment.page),
-                &format!("lang={}", lang.other().code()),
-            ),
-            lang_query,
-        }
-    }
-
-    /// The language of the site's own words on this page (menu, footer).
-    fn ui(&self) -> Lang {
-        self.lang
-    }
-}
-
-/// `path` with one more `name=value` query parameter (none if `param` is empty).
-fn with_param(path: &str, param: &str) -> String {
-    match (param.is_empty(), path.contains('?')) {
-        (true, _) => path.to_owned(),
-        (false, true) => format!("{path}&{param}"),
-        (false, false) => format!("{path}?{param}"),
-    }
 }

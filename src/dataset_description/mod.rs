@@ -107,8 +107,6 @@ impl DatasetStats {
     }
 }
 
-/// A downloadable file of the dataset, for its description.
-
 /// Triples per named graph, counted by the engine in one query.
 pub fn queried_graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
     let mut graphs = Vec::new();

@@ -10,6 +10,7 @@ use crate::vocab::{DCAT, DCT, LICENSE, VOID};
 
 use super::DatasetStats;
 
+/// A downloadable file of the dataset, for its description.
 #[derive(Clone, Debug)]
 pub struct Distribution {
     pub url: String,

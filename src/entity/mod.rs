@@ -8,6 +8,8 @@
 //! description comes from a few SPARQL queries ([`remote_description`]);
 //! what an entity's HTML page shows of it is [`page_view`].
 
+pub mod evidence_view;
+pub mod page_layout;
 pub mod page_view;
 pub mod remote_description;
 

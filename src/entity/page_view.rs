@@ -7,14 +7,18 @@
 use std::collections::HashMap;
 
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term};
 use serde_json::{Map, Value as Json, json};
 
 use crate::config::BaseIri;
 use crate::entity::{Description, DocFormat, entity_path, label_in};
 use crate::lang::{Lang, Text, html_lang};
 use crate::terms::compact_iri;
-use crate::vocab::{OA, SCHEMA};
+use crate::vocab::SCHEMA;
+
+pub use super::evidence_view::Quote;
+use super::evidence_view::{Evidence, own_quote};
+pub use super::page_layout::PageLayout;
 
 /// Whether `predicate` holds the text of a SPARQL query (SHACL's names).
 fn is_query_text(predicate: &NamedNode) -> bool {
@@ -24,15 +28,6 @@ fn is_query_text(predicate: &NamedNode) -> bool {
             | "http://www.w3.org/ns/shacl#ask"
             | "http://www.w3.org/ns/shacl#construct"
     )
-}
-
-/// A quoted sentence of the source behind a fact.
-#[derive(Clone, Debug)]
-pub struct Quote {
-    pub text: Text,
-    /// The evidence page of the quote.
-    pub href: String,
-    pub start: i64,
 }
 
 /// One value of a property on the page.
@@ -116,114 +111,6 @@ pub struct EntityView {
     pub lang_query: String,
 }
 
-/// How entity pages group and order properties: read from the SHACL shapes
-/// in the data (`sh:PropertyGroup`s with their `sh:order` and names;
-/// property shapes with `sh:path`, `sh:group` and `sh:order`), so a page's
-/// layout is edited in `ontology/shapes.ttl`, not here.
-#[derive(Clone, Debug, Default)]
-pub struct PageLayout {
-    /// Each group's English and Chinese names, in page order.
-    groups: Vec<(String, String)>,
-    /// A property's IRI -> (its group's place, its place in the group).
-    position: HashMap<String, (usize, f64)>,
-}
-
-/// The query that reads the layout from the shapes.
-const LAYOUT_QUERY: &str = "PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?path ?group ?order ?groupOrder ?en ?zh WHERE {
-  ?shape sh:path ?path ; sh:group ?group .
-  ?group a sh:PropertyGroup .
-  OPTIONAL { ?shape sh:order ?order }
-  OPTIONAL { ?group sh:order ?groupOrder }
-  OPTIONAL { ?group rdfs:label ?en FILTER(langMatches(lang(?en), \"en\")) }
-  OPTIONAL { ?group rdfs:label ?zh FILTER(langMatches(lang(?zh), \"zh\")) }
-  FILTER(isIRI(?path))
-}";
-
-impl PageLayout {
-    /// The layout the shapes in `dataset` describe (one query).
-    pub fn from_shapes(dataset: &crate::store::Dataset) -> crate::error::Result<Self> {
-        // Group -> (its order, English name, Chinese name).
-        let mut groups: HashMap<String, (f64, String, String)> = HashMap::new();
-        let mut members: Vec<(String, String, f64)> = Vec::new();
-        let number = |t: Option<&Term>| match t {
-            Some(Term::Literal(l)) => l.value().parse::<f64>().ok(),
-            _ => None,
-        };
-        if let oxigraph::sparql::QueryResults::Solutions(rows) =
-            crate::sparql::run(dataset, LAYOUT_QUERY)?
-        {
-            for row in rows {
-                let row = row.map_err(crate::backend::engine_answers::results_error)?;
-                let (Some(Term::NamedNode(path)), Some(group)) =
-                    (row.get("path"), row.get("group"))
-                else {
-                    continue;
-                };
-                let text = |name: &str| match row.get(name) {
-                    Some(Term::Literal(l)) => l.value().to_owned(),
-                    _ => String::new(),
-                };
-                let group = group.to_string();
-                let entry = groups.entry(group.clone()).or_insert((
-                    number(row.get("groupOrder")).unwrap_or(f64::MAX),
-                    String::new(),
-                    String::new(),
-                ));
-                if entry.1.is_empty() {
-                    entry.1 = text("en");
-                }
-                if entry.2.is_empty() {
-                    entry.2 = text("zh");
-                }
-                members.push((
-                    path.as_str().to_owned(),
-                    group,
-                    number(row.get("order")).unwrap_or(f64::MAX),
-                ));
-            }
-        }
-        let mut ordered: Vec<(String, (f64, String, String))> = groups.into_iter().collect();
-        ordered.sort_by(|a, b| a.1.0.total_cmp(&b.1.0).then_with(|| a.0.cmp(&b.0)));
-        let place: HashMap<&str, usize> = ordered
-            .iter()
-            .enumerate()
-            .map(|(i, (g, _))| (g.as_str(), i))
-            .collect();
-        let position = members
-            .into_iter()
-            .filter_map(|(path, group, order)| Some((path, (*place.get(group.as_str())?, order))))
-            .collect();
-        let groups = ordered
-            .into_iter()
-            .map(|(g, (_, en, zh))| {
-                let en = if en.is_empty() { g } else { en };
-                let zh = if zh.is_empty() { en.clone() } else { zh };
-                (en, zh)
-            })
-            .collect();
-        Ok(Self { groups, position })
-    }
-
-    /// Where a property goes: its group's place and its place in the group;
-    /// a property in no group goes last.
-    fn place(&self, property: &str) -> (usize, f64) {
-        self.position
-            .get(property)
-            .copied()
-            .unwrap_or((self.groups.len(), 0.0))
-    }
-
-    /// A group's name in the reader's language.
-    fn title(&self, group: usize, lang: Lang) -> String {
-        match (self.groups.get(group), lang) {
-            (Some((_, zh)), Lang::Zh) => zh.clone(),
-            (Some((en, _)), _) => en.clone(),
-            (None, _) => lang.t("Other", "其他").to_owned(),
-        }
-    }
-}
-
 /// Looks up labels of IRIs mentioned by a description.
 struct Labels {
     by_iri: HashMap<NamedNode, Vec<Literal>>,
@@ -246,138 +133,6 @@ impl Labels {
     fn get(&self, iri: &NamedNode, lang: Lang) -> Option<Text> {
         let labels = self.by_iri.get(iri)?;
         label_in(labels.iter(), lang.code()).map(Text::from_literal)
-    }
-}
-
-/// The evidence for (predicate, object) pairs of the entity, from the reified
-/// statements and their annotations in the description.
-struct Evidence {
-    quotes: HashMap<(NamedNode, Term), Vec<Quote>>,
-    basis: HashMap<(NamedNode, Term), Vec<Text>>,
-    all_quotes: Vec<Quote>,
-}
-
-impl Evidence {
-    fn new(description: &Description, base: &BaseIri, lang: Lang) -> Self {
-        let oa = |local: &str| NamedNode::new_unchecked(format!("{OA}{local}"));
-        let (has_body, has_target, has_selector, exact, start) = (
-            oa("hasBody"),
-            oa("hasTarget"),
-            oa("hasSelector"),
-            oa("exact"),
-            oa("start"),
-        );
-        let language = NamedNode::new_unchecked("http://purl.org/dc/terms/language");
-        let comment = rdfs::COMMENT.into_owned();
-        let triples: Vec<&Triple> = description.evidence.iter().collect();
-        let objects = |s: &NamedOrBlankNode, p: &NamedNode| -> Vec<Term> {
-            triples
-                .iter()
-                .filter(|t| &t.subject == s && &t.predicate == p)
-                .map(|t| t.object.clone())
-                .collect()
-        };
-        // Each annotation's quote: target -> selectors -> exact / start.
-        let mut quote_of: HashMap<NamedOrBlankNode, Quote> = HashMap::new();
-        for t in triples.iter().filter(|t| t.predicate == has_target) {
-            let Term::NamedNode(target) = &t.object else {
-                continue;
-            };
-            let target: NamedOrBlankNode = target.clone().into();
-            let lang_tag = objects(&target, &language)
-                .first()
-                .and_then(|l| match l {
-                    Term::Literal(l) => Some(l.value().to_owned()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            let mut text = String::new();
-            let mut position = i64::MAX;
-            for selector in objects(&target, &has_selector) {
-                let Term::NamedNode(selector) = selector else {
-                    continue;
-                };
-                let selector: NamedOrBlankNode = selector.into();
-                if let Some(Term::Literal(l)) = objects(&selector, &exact).first() {
-                    text = l.value().to_owned();
-                }
-                if let Some(Term::Literal(l)) = objects(&selector, &start).first() {
-                    position = l.value().parse().unwrap_or(i64::MAX);
-                }
-            }
-            let href = match &t.subject {
-                NamedOrBlankNode::NamedNode(n) => entity_path(base, n.as_str())
-                    .map_or_else(|| n.as_str().to_owned(), |p| format!("/page/{p}")),
-                NamedOrBlankNode::BlankNode(_) => String::new(),
-            };
-            quote_of.insert(
-                t.subject.clone(),
-                Quote {
-                    text: Text {
-                        value: text,
-                        lang: html_lang(&lang_tag),
-                    },
-                    href,
-                    start: position,
-                },
-            );
-        }
-        let mut quotes: HashMap<(NamedNode, Term), Vec<Quote>> = HashMap::new();
-        let mut basis: HashMap<(NamedNode, Term), Vec<Text>> = HashMap::new();
-        for statement in triples.iter().filter(|t| t.predicate == rdf::SUBJECT) {
-            let node = &statement.subject;
-            let (Some(Term::NamedNode(p)), Some(o)) = (
-                objects(node, &rdf::PREDICATE.into_owned()).first().cloned(),
-                objects(node, &rdf::OBJECT.into_owned()).first().cloned(),
-            ) else {
-                continue;
-            };
-            let key = (p, o);
-            for a in triples
-                .iter()
-                .filter(|t| t.predicate == has_body && t.object == Term::from(node.clone()))
-            {
-                if let Some(q) = quote_of.get(&a.subject) {
-                    quotes.entry(key.clone()).or_default().push(q.clone());
-                }
-            }
-            let comments: Vec<Literal> = objects(node, &comment)
-                .into_iter()
-                .filter_map(|c| match c {
-                    Term::Literal(l) => Some(l),
-                    _ => None,
-                })
-                .collect();
-            if let Some(c) = label_in(comments.iter(), lang.code()) {
-                basis.entry(key).or_default().push(Text::from_literal(c));
-            }
-        }
-        // The reader's language first, then by position in the page.
-        for list in quotes.values_mut() {
-            list.sort_by_key(|q| {
-                (
-                    !q.text.lang.to_ascii_lowercase().starts_with(lang.code()),
-                    q.start,
-                )
-            });
-            list.dedup_by(|a, b| a.href == b.href);
-        }
-        let mut all_quotes: Vec<Quote> = quote_of.into_values().collect();
-        // For the summary: a whole sentence of the body text, in the reader's
-        // language, rather than a heading or the byline.
-        let is_sentence = |q: &Quote| q.text.value.ends_with(['.', '。', '"']);
-        all_quotes.sort_by_key(|q| {
-            (
-                !q.text.lang.to_ascii_lowercase().starts_with(lang.code()),
-                !is_sentence(q),
-                q.start,
-            )
-        });
-        Self {
-            quotes,
-            basis,
-            all_quotes,
-        }
     }
 }
 
@@ -607,47 +362,6 @@ pub fn entity_view(
         schema_jsonld: schema_jsonld(description, &subject, &labels),
         lang_query,
         path,
-    })
-}
-
-/// On an evidence page (an annotation), the sentence it quotes, linking to
-/// the whole source text.
-fn own_quote(description: &Description, base: &BaseIri) -> Option<Quote> {
-    let find = |local: &str| {
-        description
-            .about
-            .iter()
-            .find(|t| t.predicate.as_str() == format!("{OA}{local}"))
-            .map(|t| t.object.clone())
-    };
-    let Some(Term::Literal(exact)) = find("exact") else {
-        return None;
-    };
-    let lang = description
-        .about
-        .iter()
-        .find(|t| t.predicate.as_str() == "http://purl.org/dc/terms/language")
-        .and_then(|t| match &t.object {
-            Term::Literal(l) => Some(html_lang(l.value())),
-            _ => None,
-        })
-        .unwrap_or_default();
-    let href = match find("hasSource") {
-        Some(Term::NamedNode(source)) => entity_path(base, source.as_str())
-            .map_or_else(|| source.as_str().to_owned(), |p| format!("/page/{p}")),
-        _ => String::new(),
-    };
-    let start = match find("start") {
-        Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
-        _ => 0,
-    };
-    Some(Quote {
-        text: Text {
-            value: exact.value().to_owned(),
-            lang,
-        },
-        href,
-        start,
     })
 }
 

@@ -11,7 +11,7 @@ pub mod void_dcat;
 pub use service::{EndpointFeatures, service_description};
 pub use void_dcat::{Distribution, iana_media_type, void_description};
 
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 
 use crate::error::Result;
 use crate::sparql::engine_reads::{count, paged_select, select};
@@ -159,4 +159,19 @@ pub fn minted_iris(dataset: &Dataset) -> Result<Vec<NamedNode>> {
         }
     }
     Ok(iris)
+}
+
+/// Triples being written, one statement at a time, in order.
+#[derive(Default)]
+struct Statements(Vec<Triple>);
+
+impl Statements {
+    fn add(
+        &mut self,
+        subject: impl Into<NamedOrBlankNode>,
+        predicate: impl Into<NamedNode>,
+        object: impl Into<Term>,
+    ) {
+        self.0.push(Triple::new(subject, predicate, object));
+    }
 }

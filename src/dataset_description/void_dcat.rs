@@ -8,7 +8,7 @@ use oxigraph::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Tri
 use crate::store::Dataset;
 use crate::vocab::{DCAT, DCT, LICENSE, VOID};
 
-use super::DatasetStats;
+use super::{DatasetStats, Statements};
 
 /// A downloadable file of the dataset, for its description.
 #[derive(Clone, Debug)]
@@ -28,6 +28,34 @@ pub fn iana_media_type(media_type: &str) -> String {
     format!("https://www.iana.org/assignments/media-types/{media_type}")
 }
 
+fn void(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{VOID}{local}"))
+}
+
+fn dcat(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{DCAT}{local}"))
+}
+
+fn dct(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{DCT}{local}"))
+}
+
+fn iri(value: &str) -> NamedNode {
+    NamedNode::new_unchecked(value)
+}
+
+fn integer(n: impl ToString) -> Literal {
+    Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
+}
+
+fn en(text: &str) -> Literal {
+    Literal::new_language_tagged_literal_unchecked(text, "en")
+}
+
+fn zh(text: &str) -> Literal {
+    Literal::new_language_tagged_literal_unchecked(text, "zh-Hans")
+}
+
 /// VoID and DCAT description of the dataset: counts, classes and properties
 /// with their counts, vocabularies, dumps, endpoint, licence and source.
 pub fn void_description(
@@ -35,108 +63,104 @@ pub fn void_description(
     stats: &DatasetStats,
     distributions: &[Distribution],
 ) -> Vec<Triple> {
+    let me = NamedOrBlankNode::from(iri(&crate::entity::dataset_iri(dataset.base())));
+    let mut out = Statements::default();
+    about(&mut out, &me, dataset);
+    counts(&mut out, &me, stats);
+    for d in distributions {
+        distribution(&mut out, &me, d);
+    }
     let base = dataset.base();
-    let iri = |s: &str| NamedNode::new_unchecked(s);
-    let void = |l: &str| NamedNode::new_unchecked(format!("{VOID}{l}"));
-    let dcat = |l: &str| NamedNode::new_unchecked(format!("{DCAT}{l}"));
-    let dct = |l: &str| NamedNode::new_unchecked(format!("{DCT}{l}"));
-    let int = |n: usize| Term::from(Literal::new_typed_literal(n.to_string(), xsd::INTEGER));
-    let en = |s: &str| Term::from(Literal::new_language_tagged_literal_unchecked(s, "en"));
-    let zh = |s: &str| Term::from(Literal::new_language_tagged_literal_unchecked(s, "zh-Hans"));
-    let me = NamedOrBlankNode::from(iri(&crate::entity::dataset_iri(base)));
-    let mut t: Vec<Triple> = Vec::new();
-    let mut add =
-        |s: &NamedOrBlankNode, p: NamedNode, o: Term| t.push(Triple::new(s.clone(), p, o));
-    add(&me, rdf::TYPE.into(), void("Dataset").into());
-    add(&me, rdf::TYPE.into(), dcat("Dataset").into());
+    let endpoint = iri(&base.resolve("sparql"));
+    out.add(me.clone(), dcat("distribution"), endpoint.clone());
+    out.add(endpoint.clone(), rdf::TYPE, dcat("DataService"));
+    out.add(endpoint.clone(), dcat("endpointURL"), endpoint.clone());
+    out.add(endpoint, dcat("servesDataset"), me);
+    out.0
+}
+
+/// What the dataset is, in both languages; its licence, source, languages,
+/// date, and where to start reading it.
+fn about(out: &mut Statements, me: &NamedOrBlankNode, dataset: &Dataset) {
+    let base = dataset.base();
+    let mut add = |p: NamedNode, o: Term| out.add(me.clone(), p, o);
+    add(rdf::TYPE.into(), void("Dataset").into());
+    add(rdf::TYPE.into(), dcat("Dataset").into());
     add(
-        &me,
         dct("title"),
         en(
             "The 2017 High-Level Dialogue between the CPC and World Political Parties: a knowledge graph",
-        ),
-    );
-    add(
-        &me,
-        dct("title"),
-        zh("2017年中国共产党与世界政党高层对话会知识图谱"),
-    );
-    add(
-        &me,
-        dct("description"),
-        en(
-            "Every statement of one China.org.cn page (English and Chinese) about the meeting held in Beijing from 30 November to 3 December 2017, as RDF with English and Chinese labels; each fact is traceable to the quoted sentence that states it.",
-        ),
-    );
-    add(
-        &me,
-        dct("description"),
-        zh(
-            "将中国网一篇关于2017年11月30日至12月3日在北京举行的对话会的网页(中英文)所述内容全部转为RDF,附中英文标签;每条事实都可追溯到陈述它的原句。",
-        ),
-    );
-    add(&me, dct("license"), iri(LICENSE).into());
-    add(
-        &me,
-        dct("rights"),
-        en(
-            "The modelling is published under CC BY 4.0; the quoted text of the source page belongs to China.org.cn.",
-        ),
-    );
-    add(
-        &me,
-        dct("source"),
-        iri(&base.resolve("id/webpage/cpc-world-political-parties-dialogue-2017")).into(),
-    );
-    add(
-        &me,
-        NamedNode::new_unchecked("http://www.w3.org/ns/prov#wasDerivedFrom"),
-        iri(&base.resolve("id/text/cpc-world-political-parties-dialogue-2017")).into(),
-    );
-    add(
-        &me,
-        dct("language"),
-        Literal::new_simple_literal("en").into(),
-    );
-    add(
-        &me,
-        dct("language"),
-        Literal::new_simple_literal("zh-Hans").into(),
-    );
-    add(
-        &me,
-        dct("modified"),
-        Literal::new_typed_literal(
-            httpdate::fmt_http_date(dataset.version().modified),
-            xsd::STRING,
         )
         .into(),
     );
-    add(&me, dcat("landingPage"), iri(base.as_str()).into());
     add(
-        &me,
-        void("sparqlEndpoint"),
-        iri(&base.resolve("sparql")).into(),
+        dct("title"),
+        zh("2017年中国共产党与世界政党高层对话会知识图谱").into(),
     );
     add(
-        &me,
+        dct("description"),
+        en(
+            "Every statement of one China.org.cn page (English and Chinese) about the meeting held in Beijing from 30 November to 3 December 2017, as RDF with English and Chinese labels; each fact is traceable to the quoted sentence that states it.",
+        )
+        .into(),
+    );
+    add(
+        dct("description"),
+        zh(
+            "将中国网一篇关于2017年11月30日至12月3日在北京举行的对话会的网页(中英文)所述内容全部转为RDF,附中英文标签;每条事实都可追溯到陈述它的原句。",
+        )
+        .into(),
+    );
+    add(dct("license"), iri(LICENSE).into());
+    add(
+        dct("rights"),
+        en(
+            "The modelling is published under CC BY 4.0; the quoted text of the source page belongs to China.org.cn.",
+        )
+        .into(),
+    );
+    let page = base.resolve("id/webpage/cpc-world-political-parties-dialogue-2017");
+    add(dct("source"), iri(&page).into());
+    let text = base.resolve("id/text/cpc-world-political-parties-dialogue-2017");
+    add(
+        iri("http://www.w3.org/ns/prov#wasDerivedFrom"),
+        iri(&text).into(),
+    );
+    add(dct("language"), Literal::new_simple_literal("en").into());
+    add(
+        dct("language"),
+        Literal::new_simple_literal("zh-Hans").into(),
+    );
+    let modified = httpdate::fmt_http_date(dataset.version().modified);
+    add(
+        dct("modified"),
+        Literal::new_typed_literal(modified, xsd::STRING).into(),
+    );
+    add(dcat("landingPage"), iri(base.as_str()).into());
+    add(void("sparqlEndpoint"), iri(&base.resolve("sparql")).into());
+    add(
         void("uriSpace"),
         Literal::new_simple_literal(base.resolve("id/")).into(),
     );
+    let root = base.resolve("id/event/cpc-world-political-parties-dialogue-2017");
+    add(void("rootResource"), iri(&root).into());
     add(
-        &me,
-        void("rootResource"),
-        iri(&base.resolve("id/event/cpc-world-political-parties-dialogue-2017")).into(),
-    );
-    add(
-        &me,
         void("exampleResource"),
         iri(&base.resolve("id/person/xi-jinping")).into(),
     );
-    add(&me, void("triples"), int(stats.triples));
-    add(&me, void("entities"), int(stats.entities));
-    add(&me, void("classes"), int(stats.classes.len()));
-    add(&me, void("properties"), int(stats.properties.len()));
+}
+
+/// How many triples, entities, classes and properties; the vocabularies
+/// used; and a partition per class and per property with its count.
+fn counts(out: &mut Statements, me: &NamedOrBlankNode, stats: &DatasetStats) {
+    out.add(me.clone(), void("triples"), integer(stats.triples));
+    out.add(me.clone(), void("entities"), integer(stats.entities));
+    out.add(me.clone(), void("classes"), integer(stats.classes.len()));
+    out.add(
+        me.clone(),
+        void("properties"),
+        integer(stats.properties.len()),
+    );
     let mut vocabularies: Vec<String> = stats
         .properties
         .iter()
@@ -150,63 +174,45 @@ pub fn void_description(
     vocabularies.sort();
     vocabularies.dedup();
     for v in vocabularies {
-        add(&me, void("vocabulary"), iri(&v).into());
+        out.add(me.clone(), void("vocabulary"), iri(&v));
     }
     for (class, count) in &stats.classes {
-        let part = NamedOrBlankNode::from(BlankNode::default());
-        add(&me, void("classPartition"), part.clone().into());
-        add(&part, void("class"), class.clone().into());
-        add(&part, void("entities"), int(*count));
+        let part = BlankNode::default();
+        out.add(me.clone(), void("classPartition"), part.clone());
+        out.add(part.clone(), void("class"), class.clone());
+        out.add(part, void("entities"), integer(*count));
     }
     for (property, count) in &stats.properties {
-        let part = NamedOrBlankNode::from(BlankNode::default());
-        add(&me, void("propertyPartition"), part.clone().into());
-        add(&part, void("property"), property.clone().into());
-        add(&part, void("triples"), int(*count));
+        let part = BlankNode::default();
+        out.add(me.clone(), void("propertyPartition"), part.clone());
+        out.add(part.clone(), void("property"), property.clone());
+        out.add(part, void("triples"), integer(*count));
     }
-    for d in distributions {
-        add(&me, void("dataDump"), iri(&d.url).into());
-        let dist = NamedOrBlankNode::from(iri(&d.url));
-        add(&me, dcat("distribution"), dist.clone().into());
-        add(&dist, rdf::TYPE.into(), dcat("Distribution").into());
-        add(&dist, dcat("downloadURL"), iri(&d.url).into());
-        // DCAT: the media type of what is inside (an IANA IRI), and the
-        // compression apart, so a client knows a .gz holds Turtle.
-        add(
-            &dist,
-            dcat("mediaType"),
-            iri(&iana_media_type(&d.media_type)).into(),
-        );
-        if d.compressed {
-            add(
-                &dist,
-                dcat("compressFormat"),
-                iri(&iana_media_type(crate::dump_files::GZIP)).into(),
-            );
-        }
-        add(
-            &dist,
-            dcat("byteSize"),
-            Term::from(Literal::new_typed_literal(
-                d.bytes.to_string(),
-                xsd::INTEGER,
-            )),
-        );
-        add(
-            &dist,
-            NamedNode::new_unchecked("http://spdx.org/rdf/terms#checksum"),
-            Literal::new_simple_literal(format!("sha256:{}", d.sha256)).into(),
-        );
-        add(&dist, dct("license"), iri(LICENSE).into());
-    }
-    let endpoint = NamedOrBlankNode::from(iri(&base.resolve("sparql")));
-    add(&me, dcat("distribution"), endpoint.clone().into());
-    add(&endpoint, rdf::TYPE.into(), dcat("DataService").into());
-    add(
-        &endpoint,
-        dcat("endpointURL"),
-        iri(&base.resolve("sparql")).into(),
+}
+
+/// One dump file: a VoID data dump and a DCAT distribution.
+fn distribution(out: &mut Statements, me: &NamedOrBlankNode, d: &Distribution) {
+    let file = iri(&d.url);
+    out.add(me.clone(), void("dataDump"), file.clone());
+    out.add(me.clone(), dcat("distribution"), file.clone());
+    out.add(file.clone(), rdf::TYPE, dcat("Distribution"));
+    out.add(file.clone(), dcat("downloadURL"), file.clone());
+    // DCAT: the media type of what is inside (an IANA IRI), and the
+    // compression apart, so a client knows a .gz holds Turtle.
+    out.add(
+        file.clone(),
+        dcat("mediaType"),
+        iri(&iana_media_type(&d.media_type)),
     );
-    add(&endpoint, dcat("servesDataset"), me.clone().into());
-    t
+    if d.compressed {
+        let gzip = iri(&iana_media_type(crate::dump_files::GZIP));
+        out.add(file.clone(), dcat("compressFormat"), gzip);
+    }
+    out.add(file.clone(), dcat("byteSize"), integer(d.bytes));
+    out.add(
+        file.clone(),
+        iri("http://spdx.org/rdf/terms#checksum"),
+        Literal::new_simple_literal(format!("sha256:{}", d.sha256)),
+    );
+    out.add(file, dct("license"), iri(LICENSE));
 }

@@ -250,7 +250,6 @@ pub fn describe_page(
     if !exists(dataset, iri)? {
         return Ok(None);
     }
-    let store = dataset;
     let mut collector = Collector {
         dataset,
         seen: HashSet::new(),
@@ -261,98 +260,120 @@ pub fn describe_page(
         ..Description::default()
     };
     collector.closure(iri, &mut description.about)?;
-
-    // Incoming links, one page of them: hubs are paged, not cut.
-    let skip = (page - 1).saturating_mul(MAX_INCOMING);
-    let mut before = 0;
-    for quad in store.quads_for_pattern(None, None, Some(iri.as_ref().into()), None) {
-        let quad = quad?;
-        if is_evidence_link(quad.predicate.as_ref()) {
-            continue;
-        }
-        let triple = Triple::from(quad);
-        if collector.seen.contains(&triple) {
-            continue;
-        }
-        if before < skip {
-            before += 1;
-            continue;
-        }
-        if description.incoming.len() >= MAX_INCOMING {
-            description.incoming_omitted += 1;
-            continue;
-        }
-        collector.seen.insert(triple.clone());
-        description.incoming.push(triple);
-    }
+    collector.incoming(iri, page, &mut description)?;
     if page > 1 && description.incoming.is_empty() {
         return Ok(None); // past the last page
     }
+    collector.evidence(iri, &mut description)?;
+    collector.labels(iri, &mut description)?;
+    Ok(Some(description))
+}
 
-    // Evidence: statements about the entity, and the annotations quoting them.
-    let oa_has_body = NamedNodeRef::new_unchecked("http://www.w3.org/ns/oa#hasBody");
-    let mut annotations: BTreeSet<NamedNode> = BTreeSet::new();
-    let statements: Vec<Quad> = store
-        .quads_for_pattern(None, Some(rdf::SUBJECT), Some(iri.as_ref().into()), None)
-        .collect::<Result<_>>()?;
-    for statement in statements {
-        let node = statement.subject.clone();
-        description
-            .evidence
-            .extend(collector.outgoing(node.as_ref())?);
-        for quad in
-            store.quads_for_pattern(None, Some(oa_has_body), Some(node.as_ref().into()), None)
+impl Collector<'_> {
+    /// Incoming links, one page of them: hubs are paged, not cut.
+    fn incoming(&mut self, iri: &NamedNode, page: usize, into: &mut Description) -> Result<()> {
+        let skip = (page - 1).saturating_mul(MAX_INCOMING);
+        let mut before = 0;
+        for quad in self
+            .dataset
+            .quads_for_pattern(None, None, Some(iri.as_ref().into()), None)
         {
             let quad = quad?;
-            if let NamedOrBlankNode::NamedNode(annotation) = &quad.subject {
-                annotations.insert(annotation.clone());
+            if is_evidence_link(quad.predicate.as_ref()) {
+                continue;
             }
             let triple = Triple::from(quad);
-            if collector.seen.insert(triple.clone()) {
-                description.evidence.push(triple);
+            if self.seen.contains(&triple) {
+                continue;
             }
+            if before < skip {
+                before += 1;
+                continue;
+            }
+            if into.incoming.len() >= MAX_INCOMING {
+                into.incoming_omitted += 1;
+                continue;
+            }
+            self.seen.insert(triple.clone());
+            into.incoming.push(triple);
         }
-    }
-    for annotation in &annotations {
-        // The annotation's own triples minus its (many) bodies, plus its target
-        // and selectors (`#fragment` parts).
-        let mut parts = Vec::new();
-        collector.closure(annotation, &mut parts)?;
-        description.evidence.extend(
-            parts
-                .into_iter()
-                .filter(|t| t.predicate.as_ref() != oa_has_body),
-        );
+        Ok(())
     }
 
-    // Labels of everything mentioned, so clients can show names.
-    let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
-    for triple in description
-        .about
-        .iter()
-        .chain(&description.incoming)
-        .chain(&description.evidence)
-    {
-        mentioned.insert(triple.predicate.clone());
-        if let NamedOrBlankNode::NamedNode(s) = &triple.subject {
-            mentioned.insert(s.clone());
-        }
-        if let Term::NamedNode(o) = &triple.object {
-            mentioned.insert(o.clone());
-        }
-    }
-    mentioned.remove(iri);
-    for node in &mentioned {
-        for quad in
-            store.quads_for_pattern(Some(node.as_ref().into()), Some(rdfs::LABEL), None, None)
-        {
-            let triple = Triple::from(quad?);
-            if collector.seen.insert(triple.clone()) {
-                description.labels.push(triple);
+    /// Evidence: statements about the entity, and the annotations quoting them.
+    fn evidence(&mut self, iri: &NamedNode, into: &mut Description) -> Result<()> {
+        let oa_has_body = NamedNodeRef::new_unchecked("http://www.w3.org/ns/oa#hasBody");
+        let mut annotations: BTreeSet<NamedNode> = BTreeSet::new();
+        let statements: Vec<Quad> = self
+            .dataset
+            .quads_for_pattern(None, Some(rdf::SUBJECT), Some(iri.as_ref().into()), None)
+            .collect::<Result<_>>()?;
+        for statement in statements {
+            let node = statement.subject.clone();
+            into.evidence.extend(self.outgoing(node.as_ref())?);
+            for quad in self.dataset.quads_for_pattern(
+                None,
+                Some(oa_has_body),
+                Some(node.as_ref().into()),
+                None,
+            ) {
+                let quad = quad?;
+                if let NamedOrBlankNode::NamedNode(annotation) = &quad.subject {
+                    annotations.insert(annotation.clone());
+                }
+                let triple = Triple::from(quad);
+                if self.seen.insert(triple.clone()) {
+                    into.evidence.push(triple);
+                }
             }
         }
+        for annotation in &annotations {
+            // The annotation's own triples minus its (many) bodies, plus its
+            // target and selectors (`#fragment` parts).
+            let mut parts = Vec::new();
+            self.closure(annotation, &mut parts)?;
+            into.evidence.extend(
+                parts
+                    .into_iter()
+                    .filter(|t| t.predicate.as_ref() != oa_has_body),
+            );
+        }
+        Ok(())
     }
-    Ok(Some(description))
+
+    /// Labels of everything mentioned, so clients can show names.
+    fn labels(&mut self, iri: &NamedNode, into: &mut Description) -> Result<()> {
+        let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
+        for triple in into
+            .about
+            .iter()
+            .chain(&into.incoming)
+            .chain(&into.evidence)
+        {
+            mentioned.insert(triple.predicate.clone());
+            if let NamedOrBlankNode::NamedNode(s) = &triple.subject {
+                mentioned.insert(s.clone());
+            }
+            if let Term::NamedNode(o) = &triple.object {
+                mentioned.insert(o.clone());
+            }
+        }
+        mentioned.remove(iri);
+        for node in &mentioned {
+            for quad in self.dataset.quads_for_pattern(
+                Some(node.as_ref().into()),
+                Some(rdfs::LABEL),
+                None,
+                None,
+            ) {
+                let triple = Triple::from(quad?);
+                if self.seen.insert(triple.clone()) {
+                    into.labels.push(triple);
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The data document's statements about itself: what it is about, its

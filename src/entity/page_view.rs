@@ -165,6 +165,156 @@ fn datatype_note(literal: &Literal, lang: Lang) -> String {
     }
 }
 
+/// What every value of a page is made with: the description's labels and
+/// evidence, in the reader's language, with links that keep it.
+struct Viewer<'a> {
+    description: &'a Description,
+    base: &'a BaseIri,
+    lang: Lang,
+    lang_query: String,
+    labels: Labels,
+    evidence: Evidence,
+}
+
+impl Viewer<'_> {
+    /// The name of `iri` in the reader's language, else its compact form.
+    fn name(&self, iri: &NamedNode) -> Text {
+        self.labels.get(iri, self.lang).unwrap_or_else(|| Text {
+            value: compact_iri(iri.as_str(), self.base),
+            lang: String::new(),
+        })
+    }
+
+    /// One value of `predicate`, with its quotes and basis.
+    fn value(&self, term: &Term, predicate: &NamedNode) -> ValueView {
+        let key = (predicate.clone(), term.clone());
+        let quotes = self.evidence.quotes.get(&key).cloned().unwrap_or_default();
+        let basis = self.evidence.basis.get(&key).cloned().unwrap_or_default();
+        match term {
+            Term::NamedNode(n) => {
+                let (href, external) = href_for(n.as_str(), self.base, &self.lang_query);
+                ValueView {
+                    text: self.name(n),
+                    href: Some(href),
+                    external,
+                    note: if external {
+                        n.as_str().to_owned()
+                    } else {
+                        String::new()
+                    },
+                    quotes,
+                    basis,
+                }
+            }
+            Term::Literal(l) => ValueView {
+                text: Text::from_literal(l),
+                // A query kept as data (SHACL's sh:select...) links to a run of it.
+                href: is_query_text(predicate).then(|| {
+                    format!(
+                        "/sparql?query={}",
+                        percent_encoding::utf8_percent_encode(
+                            l.value(),
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    )
+                }),
+                external: false,
+                note: datatype_note(l, self.lang),
+                quotes,
+                basis,
+            },
+            Term::BlankNode(b) => ValueView::plain(
+                statement_text(self.description, b, &self.labels, self.base, self.lang),
+                quotes,
+                basis,
+            ),
+            #[allow(unreachable_patterns)]
+            other => ValueView::plain(other.to_string(), quotes, basis),
+        }
+    }
+
+    /// The entity's types (each linking to its list of members) and its
+    /// other properties, grouped and ordered by `layout`.
+    fn properties(&self, subject: &NamedNode, layout: &PageLayout) -> (Vec<ValueView>, Vec<Group>) {
+        let mut rows: Vec<((usize, f64), Row)> = Vec::new();
+        let mut types = Vec::new();
+        let me: NamedOrBlankNode = subject.clone().into();
+        for t in self.description.about.iter().filter(|t| t.subject == me) {
+            if t.predicate == rdf::TYPE {
+                let mut value = self.value(&t.object, &t.predicate);
+                if let Term::NamedNode(class) = &t.object {
+                    // A type links to the page listing its members.
+                    let curie = compact_iri(class.as_str(), self.base);
+                    value.href = Some(format!("/class/{curie}{}", self.lang_query));
+                    value.external = false;
+                }
+                types.push(value);
+                continue;
+            }
+            if let Some((_, row)) = rows
+                .iter_mut()
+                .find(|(_, r)| r.property_iri == t.predicate.as_str())
+            {
+                row.values.push(self.value(&t.object, &t.predicate));
+                continue;
+            }
+            let (property_href, _) = href_for(t.predicate.as_str(), self.base, &self.lang_query);
+            let row = Row {
+                property: self.name(&t.predicate),
+                property_href,
+                property_iri: t.predicate.as_str().to_owned(),
+                values: vec![self.value(&t.object, &t.predicate)],
+            };
+            rows.push((layout.place(t.predicate.as_str()), row));
+        }
+        rows.sort_by(|(a, _), (b, _)| a.0.cmp(&b.0).then_with(|| a.1.total_cmp(&b.1)));
+        let lang = self.lang;
+        for (_, row) in &mut rows {
+            // Labels: the reader's language first; positions and dates in order.
+            row.values.sort_by(|a, b| {
+                let rank =
+                    |v: &ValueView| !v.text.lang.to_ascii_lowercase().starts_with(lang.code());
+                rank(a)
+                    .cmp(&rank(b))
+                    .then_with(|| a.text.value.cmp(&b.text.value))
+            });
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        for ((group, _), row) in rows {
+            let title = layout.title(group, lang);
+            match groups.last_mut() {
+                Some(g) if g.title == title => g.rows.push(row),
+                _ => groups.push(Group {
+                    title,
+                    rows: vec![row],
+                }),
+            }
+        }
+        (types, groups)
+    }
+
+    /// What links to the entity (named subjects only), by property then name.
+    fn incoming(&self) -> Vec<Incoming> {
+        let mut incoming: Vec<Incoming> = self
+            .description
+            .incoming
+            .iter()
+            .filter_map(|t| match &t.subject {
+                NamedOrBlankNode::NamedNode(s) => Some(Incoming {
+                    subject: self.value(&Term::NamedNode(s.clone()), &rdf::TYPE.into_owned()),
+                    property: self.name(&t.predicate),
+                }),
+                NamedOrBlankNode::BlankNode(_) => None,
+            })
+            .collect();
+        incoming.sort_by(|a, b| {
+            (&a.property.value, &a.subject.text.value)
+                .cmp(&(&b.property.value, &b.subject.text.value))
+        });
+        incoming
+    }
+}
+
 /// Builds the page view of a description.
 pub fn entity_view(
     description: &Description,
@@ -193,146 +343,23 @@ pub fn entity_view(
             }
         }
     }
-    let evidence = Evidence::new(description, base, lang);
-    let title = labels.get(&subject, lang).unwrap_or(Text {
+    let viewer = Viewer {
+        description,
+        base,
+        lang,
+        lang_query,
+        evidence: Evidence::new(description, base, lang),
+        labels,
+    };
+    let title = viewer.labels.get(&subject, lang).unwrap_or(Text {
         value: path.clone(),
         lang: String::new(),
     });
-    let other_title = labels
+    let other_title = viewer
+        .labels
         .get(&subject, lang.other())
         .filter(|t| t.value != title.value);
-
-    let value_of = |term: &Term, predicate: &NamedNode| -> ValueView {
-        let key = (predicate.clone(), term.clone());
-        let quotes = evidence.quotes.get(&key).cloned().unwrap_or_default();
-        let basis = evidence.basis.get(&key).cloned().unwrap_or_default();
-        match term {
-            Term::NamedNode(n) => {
-                let (href, external) = href_for(n.as_str(), base, &lang_query);
-                let text = labels.get(n, lang).unwrap_or_else(|| Text {
-                    value: compact_iri(n.as_str(), base),
-                    lang: String::new(),
-                });
-                ValueView {
-                    text,
-                    href: Some(href),
-                    external,
-                    note: if external {
-                        n.as_str().to_owned()
-                    } else {
-                        String::new()
-                    },
-                    quotes,
-                    basis,
-                }
-            }
-            Term::Literal(l) => ValueView {
-                text: Text::from_literal(l),
-                // A query kept as data (SHACL's sh:select...) links to a run of it.
-                href: is_query_text(predicate).then(|| {
-                    format!(
-                        "/sparql?query={}",
-                        percent_encoding::utf8_percent_encode(
-                            l.value(),
-                            percent_encoding::NON_ALPHANUMERIC
-                        )
-                    )
-                }),
-                external: false,
-                note: datatype_note(l, lang),
-                quotes,
-                basis,
-            },
-            Term::BlankNode(b) => ValueView::plain(
-                statement_text(description, b, &labels, base, lang),
-                quotes,
-                basis,
-            ),
-            #[allow(unreachable_patterns)]
-            other => ValueView::plain(other.to_string(), quotes, basis),
-        }
-    };
-
-    // Properties of the entity itself, grouped and ordered.
-    let mut rows: Vec<((usize, f64), Row)> = Vec::new();
-    let mut types = Vec::new();
-    let me: NamedOrBlankNode = subject.clone().into();
-    for t in description.about.iter().filter(|t| t.subject == me) {
-        if t.predicate == rdf::TYPE {
-            let mut value = value_of(&t.object, &t.predicate);
-            if let Term::NamedNode(class) = &t.object {
-                // A type links to the page listing its members.
-                value.href = Some(format!(
-                    "/class/{}{lang_query}",
-                    compact_iri(class.as_str(), base)
-                ));
-                value.external = false;
-            }
-            types.push(value);
-            continue;
-        }
-        let curie = compact_iri(t.predicate.as_str(), base);
-        if let Some((_, row)) = rows
-            .iter_mut()
-            .find(|(_, r)| r.property_iri == t.predicate.as_str())
-        {
-            row.values.push(value_of(&t.object, &t.predicate));
-            continue;
-        }
-        let (property_href, _) = href_for(t.predicate.as_str(), base, &lang_query);
-        rows.push((
-            layout.place(t.predicate.as_str()),
-            Row {
-                property: labels.get(&t.predicate, lang).unwrap_or(Text {
-                    value: curie,
-                    lang: String::new(),
-                }),
-                property_href,
-                property_iri: t.predicate.as_str().to_owned(),
-                values: vec![value_of(&t.object, &t.predicate)],
-            },
-        ));
-    }
-    rows.sort_by(|(a, _), (b, _)| a.0.cmp(&b.0).then_with(|| a.1.total_cmp(&b.1)));
-    for (_, row) in &mut rows {
-        // Labels: the reader's language first; positions and dates in order.
-        row.values.sort_by(|a, b| {
-            let rank = |v: &ValueView| !v.text.lang.to_ascii_lowercase().starts_with(lang.code());
-            rank(a)
-                .cmp(&rank(b))
-                .then_with(|| a.text.value.cmp(&b.text.value))
-        });
-    }
-    let mut groups: Vec<Group> = Vec::new();
-    for ((group, _), row) in rows {
-        let title = layout.title(group, lang);
-        match groups.last_mut() {
-            Some(g) if g.title == title => g.rows.push(row),
-            _ => groups.push(Group {
-                title,
-                rows: vec![row],
-            }),
-        }
-    }
-
-    let mut incoming: Vec<Incoming> = description
-        .incoming
-        .iter()
-        .filter_map(|t| match &t.subject {
-            NamedOrBlankNode::NamedNode(s) => Some(Incoming {
-                subject: value_of(&Term::NamedNode(s.clone()), &rdf::TYPE.into_owned()),
-                property: labels.get(&t.predicate, lang).unwrap_or(Text {
-                    value: compact_iri(t.predicate.as_str(), base),
-                    lang: String::new(),
-                }),
-            }),
-            NamedOrBlankNode::BlankNode(_) => None,
-        })
-        .collect();
-    incoming.sort_by(|a, b| {
-        (&a.property.value, &a.subject.text.value).cmp(&(&b.property.value, &b.subject.text.value))
-    });
-
+    let (types, groups) = viewer.properties(&subject, layout);
     let alternates = DocFormat::ALL
         .iter()
         .map(|f| Alternate {
@@ -341,26 +368,22 @@ pub fn entity_view(
             label: f.label(),
         })
         .collect();
-
+    let summary = viewer.evidence.all_quotes.first().cloned();
     Some(EntityView {
         lang,
         iri: subject.as_str().to_owned(),
         title,
         other_title,
         types,
-        summary: evidence
-            .all_quotes
-            .first()
-            .cloned()
-            .or_else(|| own_quote(description, base)),
+        summary: summary.or_else(|| own_quote(description, base)),
         groups,
-        incoming,
+        incoming: viewer.incoming(),
         incoming_omitted: description.incoming_omitted,
         previous_page: None,
         next_page: None,
         alternates,
-        schema_jsonld: schema_jsonld(description, &subject, &labels),
-        lang_query,
+        schema_jsonld: schema_jsonld(description, &subject, &viewer.labels),
+        lang_query: viewer.lang_query,
         path,
     })
 }

@@ -61,12 +61,33 @@ pub fn describe_page(
         }
         Ok(())
     };
+    add(concise_description(dataset, iri)?)?;
+    add(evidence(dataset, iri)?)?;
+    let (incoming, total) = incoming_page(dataset, iri, page)?;
+    add(incoming)?;
+    add(labels(dataset, &scratch)?)?;
+    let skip = (page - 1).saturating_mul(MAX_INCOMING);
+    let view = Dataset::in_memory(scratch, dataset.base());
+    let Some(mut description) = super::describe_page(&view, iri, 1)? else {
+        return Ok(None);
+    };
+    if page > 1 && description.incoming.is_empty() {
+        return Ok(None); // past the last page
+    }
+    description.page = page;
+    description.incoming_omitted = total.saturating_sub(skip + description.incoming.len());
+    Ok(Some(description))
+}
+
+/// Query 1, the concise description: the entity's triples and those of its blank
+/// nodes and `#fragment` parts, three levels down.
+fn concise_description(dataset: &Dataset, iri: &NamedNode) -> Result<Vec<Triple>> {
     let fragment = Literal::new_simple_literal(format!("{}#", iri.as_str()));
     let follow = |node: &str| format!("(isBlank({node}) || STRSTARTS(STR({node}), {fragment}))");
-    // 1. The concise description, three levels below the entity. Each level
+    // Each level
     // is a branch of its own, a plain join: nested OPTIONALs with FILTERs
     // made Oxigraph's server scan every triple (0.4 s a page at 100k).
-    add(construct(
+    construct(
         dataset,
         "about",
         &format!(
@@ -80,10 +101,13 @@ pub fn describe_page(
             f2 = follow("?o2"),
             f3 = follow("?o3"),
         ),
-    )?)?;
-    // 2. The evidence: statements about the entity and the annotations
-    // quoting them; then those annotations' own parts (bodies, target,
-    // selectors), each level a branch of its own. Both answers name blank
+    )
+}
+
+/// Query 2, the evidence: statements about the entity and the annotations quoting
+/// them, then those annotations' own parts (bodies, target, selectors).
+fn evidence(dataset: &Dataset, iri: &NamedNode) -> Result<Vec<Triple>> {
+    // Each level is a branch of its own. Both answers name blank
     // nodes after their triples, so a statement in both is one node.
     let has_body = format!("<{OA}hasBody>");
     let evidence = construct(
@@ -105,13 +129,13 @@ pub fn describe_page(
             _ => None,
         })
         .collect();
-    add(evidence)?;
+    let mut triples = evidence;
     // A part of an annotation: a blank node, or an IRI in its document.
     let part =
         |node: &str| format!("(isBlank({node}) || STRSTARTS(STR({node}), CONCAT(STR(?a), \"#\")))");
     let annotations: Vec<String> = annotations.into_iter().collect();
     for batch in annotations.chunks(LABELS_PER_QUERY) {
-        add(construct(
+        triples.extend(construct(
             dataset,
             "evidence",
             &format!(
@@ -125,9 +149,16 @@ pub fn describe_page(
                 p1 = part("?ao"),
                 p2 = part("?bo"),
             ),
-        )?)?;
+        )?);
     }
-    // 3. One page of incoming links (evidence links are shown as evidence).
+    Ok(triples)
+}
+
+/// Queries 3 and 4, one page of incoming links (evidence links are shown as
+/// evidence) and how many there are in all: counted only when there may be
+/// more than this page.
+fn incoming_page(dataset: &Dataset, iri: &NamedNode, page: usize) -> Result<(Vec<Triple>, usize)> {
+    let has_body = format!("<{OA}hasBody>");
     let incoming_pattern = format!(
         "?s ?p {iri} . FILTER(?p NOT IN ({}, {}, {has_body}))",
         rdf::SUBJECT,
@@ -146,7 +177,6 @@ pub fn describe_page(
         }
     }
     let shown = incoming.len();
-    // 4. A count, only when there may be more than this page.
     let total = if page > 1 || shown >= MAX_INCOMING {
         count(
             dataset,
@@ -155,8 +185,11 @@ pub fn describe_page(
     } else {
         shown
     };
-    add(renamed("incoming", incoming))?;
-    // 5. Labels of everything mentioned.
+    Ok((renamed("incoming", incoming), total))
+}
+
+/// Query 5, the labels of everything the answers so far mention.
+fn labels(dataset: &Dataset, scratch: &Store) -> Result<Vec<Triple>> {
     let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
     for quad in scratch.iter() {
         let quad = quad?;
@@ -169,9 +202,9 @@ pub fn describe_page(
         }
     }
     let mentioned: Vec<NamedNode> = mentioned.into_iter().collect();
+    let mut labels = Vec::new();
     for batch in mentioned.chunks(LABELS_PER_QUERY) {
         let values: Vec<String> = batch.iter().map(ToString::to_string).collect();
-        let mut labels = Vec::new();
         for row in select(
             dataset,
             &format!(
@@ -184,17 +217,6 @@ pub fn describe_page(
                 labels.push(Triple::new(x.clone(), rdfs::LABEL, l.clone()));
             }
         }
-        add(labels)?;
     }
-
-    let view = Dataset::in_memory(scratch, dataset.base());
-    let Some(mut description) = super::describe_page(&view, iri, 1)? else {
-        return Ok(None);
-    };
-    if page > 1 && description.incoming.is_empty() {
-        return Ok(None); // past the last page
-    }
-    description.page = page;
-    description.incoming_omitted = total.saturating_sub(skip + description.incoming.len());
-    Ok(Some(description))
+    Ok(labels)
 }

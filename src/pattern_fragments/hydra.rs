@@ -14,20 +14,38 @@ use super::{Fragment, PAGE_SIZE, Selector, genid_prefix, union_graph_iri};
 /// (the base IRI's, or another through a proxy or port mapping) and
 /// `page_iri` the page it asked for: the controls lead back to where it is.
 pub fn metadata(base: &BaseIri, address: &str, fragment: &Fragment, page_iri: &str) -> Vec<Triple> {
-    let iri = |s: &str| NamedNode::new_unchecked(s);
-    let hydra = |local: &str| NamedNode::new_unchecked(format!("{HYDRA}{local}"));
-    let void = |local: &str| NamedNode::new_unchecked(format!("{VOID}{local}"));
-    let integer = |n: usize| Literal::new_typed_literal(n.to_string(), iri(XSD_INTEGER));
-    let rdf_type = oxigraph::model::vocab::rdf::TYPE.into_owned();
+    let dataset = iri(&format!("{address}#dataset"));
+    let mut triples = search_form(base, address, &dataset, page_iri);
+    triples.extend(page_controls(base, address, fragment, &dataset, page_iri));
+    triples
+}
 
-    let fragments = address;
-    let dataset = iri(&format!("{fragments}#dataset"));
+fn iri(value: &str) -> NamedNode {
+    NamedNode::new_unchecked(value)
+}
+
+fn hydra(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{HYDRA}{local}"))
+}
+
+fn void(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{VOID}{local}"))
+}
+
+/// The dataset and its search form: the template a client fills in to ask
+/// for another pattern, with one mapping per variable.
+fn search_form(
+    base: &BaseIri,
+    fragments: &str,
+    dataset: &NamedNode,
+    page_iri: &str,
+) -> Vec<Triple> {
+    let rdf_type = oxigraph::model::vocab::rdf::TYPE.into_owned();
     let search = iri(&format!("{fragments}#triplePattern"));
-    let page = iri(page_iri);
     let mut triples = vec![
         Triple::new(dataset.clone(), rdf_type.clone(), void("Dataset")),
-        Triple::new(dataset.clone(), rdf_type.clone(), hydra("Collection")),
-        Triple::new(dataset.clone(), void("subset"), page.clone()),
+        Triple::new(dataset.clone(), rdf_type, hydra("Collection")),
+        Triple::new(dataset.clone(), void("subset"), iri(page_iri)),
         Triple::new(dataset.clone(), hydra("search"), search.clone()),
         Triple::new(
             search.clone(),
@@ -63,19 +81,34 @@ pub fn metadata(base: &BaseIri, address: &str, fragment: &Fragment, page_iri: &s
         iri(&format!("{SD}defaultGraph")),
         iri(&union_graph_iri(base)),
     ));
+    triples
+}
+
+/// The page as a view of the collection: its title, count and links to the
+/// first, last, previous and next pages.
+fn page_controls(
+    base: &BaseIri,
+    address: &str,
+    fragment: &Fragment,
+    dataset: &NamedNode,
+    page_iri: &str,
+) -> Vec<Triple> {
+    let integer = |n: usize| Literal::new_typed_literal(n.to_string(), iri(XSD_INTEGER));
+    let rdf_type = oxigraph::model::vocab::rdf::TYPE.into_owned();
+    let page = iri(page_iri);
     let title = if fragment.selector.is_empty() {
         "Every triple of the dataset".to_owned()
     } else {
         format!("Quads matching {}", pattern_text(&fragment.selector, base))
     };
-    triples.extend([
+    let mut triples = vec![
         Triple::new(page.clone(), rdf_type, hydra("PartialCollectionView")),
         Triple::new(
             page.clone(),
             iri(&format!("{DCT}title")),
             Literal::new_language_tagged_literal_unchecked(title, "en"),
         ),
-        Triple::new(page.clone(), iri(&format!("{DCT}source")), dataset),
+        Triple::new(page.clone(), iri(&format!("{DCT}source")), dataset.clone()),
         // The count comes first among the numbers: Comunica takes the first
         // hydra:totalItems or void:triples it reads as this page's.
         // A lower bound when counting stopped at COUNT_LIMIT.
@@ -90,32 +123,21 @@ pub fn metadata(base: &BaseIri, address: &str, fragment: &Fragment, page_iri: &s
             integer(fragment.total.matches),
         ),
         Triple::new(page.clone(), hydra("itemsPerPage"), integer(PAGE_SIZE)),
-        Triple::new(
-            page.clone(),
-            hydra("first"),
-            iri(&fragment.selector.page_at(base, address, 1)),
-        ),
-    ]);
+    ];
+    let link = |n: usize| iri(&fragment.selector.page_at(base, address, n));
+    triples.push(Triple::new(page.clone(), hydra("first"), link(1)));
     if let Some(last) = fragment.last_page() {
-        triples.push(Triple::new(
-            page.clone(),
-            hydra("last"),
-            iri(&fragment.selector.page_at(base, address, last)),
-        ));
+        triples.push(Triple::new(page.clone(), hydra("last"), link(last)));
     }
     if fragment.page > 1 {
         triples.push(Triple::new(
             page.clone(),
             hydra("previous"),
-            iri(&fragment.selector.page_at(base, address, fragment.page - 1)),
+            link(fragment.page - 1),
         ));
     }
     if fragment.has_next() {
-        triples.push(Triple::new(
-            page,
-            hydra("next"),
-            iri(&fragment.selector.page_at(base, address, fragment.page + 1)),
-        ));
+        triples.push(Triple::new(page, hydra("next"), link(fragment.page + 1)));
     }
     triples
 }

@@ -9,6 +9,7 @@ use crate::store::Dataset;
 
 use super::{COUNT_LIMIT, PAGE_SIZE, Selector};
 use crate::sparql::engine_reads::{count, select};
+use oxigraph::sparql::QuerySolution;
 
 /// How many quads match a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,19 +179,7 @@ fn queried_page(
     };
     let total = match known_total {
         Some(known) => known,
-        None => {
-            let cap = COUNT_LIMIT + 1;
-            let n = count(
-                dataset,
-                &format!(
-                    "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {pattern} }} LIMIT {cap} }} }}"
-                ),
-            )?;
-            Count {
-                matches: n,
-                exact: n < cap,
-            }
-        }
+        None => queried_count(dataset, &pattern)?,
     };
     if total.exact && offset >= total.matches {
         return Ok((Vec::new(), total, false));
@@ -222,26 +211,8 @@ fn queried_page(
     let next = rows.len() > limit;
     let mut quads = Vec::with_capacity(limit);
     for row in rows.into_iter().take(limit) {
-        let bound =
-            |fixed: &Option<Term>, name: &str| fixed.clone().or_else(|| row.get(name).cloned());
-        let subject = match bound(&selector.subject, "s") {
-            Some(Term::NamedNode(n)) => Some(NamedOrBlankNode::from(n)),
-            Some(Term::BlankNode(b)) => Some(NamedOrBlankNode::from(b)),
-            _ => None,
-        };
-        let predicate = match bound(&selector.predicate, "p") {
-            Some(Term::NamedNode(p)) => Some(p),
-            _ => None,
-        };
-        let graph = match bound(&selector.graph, "g") {
-            _ if selector.union => Some(GraphName::DefaultGraph),
-            Some(Term::NamedNode(g)) => Some(GraphName::NamedNode(g)),
-            _ => None,
-        };
-        if let (Some(s), Some(p), Some(o), Some(g)) =
-            (subject, predicate, bound(&selector.object, "o"), graph)
-        {
-            quads.push(Quad::new(s, p, o, g));
+        if let Some(quad) = quad_of_row(selector, &row) {
+            quads.push(quad);
         }
     }
     // What the page saw is a lower bound too, and exact at the end.
@@ -250,4 +221,46 @@ fn queried_page(
         exact: !next && (offset == 0 || !quads.is_empty()),
     };
     Ok((quads, total.merge(seen), next))
+}
+
+/// How many quads match `pattern` on the engine, counted to at most
+/// [`COUNT_LIMIT`] + 1 rows so that the engine stops there too.
+fn queried_count(dataset: &Dataset, pattern: &str) -> Result<Count> {
+    let cap = COUNT_LIMIT + 1;
+    let n = count(
+        dataset,
+        &format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT * WHERE {{ {pattern} }} LIMIT {cap} }} }}"
+        ),
+    )?;
+    Ok(Count {
+        matches: n,
+        exact: n < cap,
+    })
+}
+
+/// The quad of one answer row: the selector's fixed terms, the row's bound
+/// variables.
+fn quad_of_row(selector: &Selector, row: &QuerySolution) -> Option<Quad> {
+    let bound = |fixed: &Option<Term>, name: &str| fixed.clone().or_else(|| row.get(name).cloned());
+    let subject = match bound(&selector.subject, "s") {
+        Some(Term::NamedNode(n)) => Some(NamedOrBlankNode::from(n)),
+        Some(Term::BlankNode(b)) => Some(NamedOrBlankNode::from(b)),
+        _ => None,
+    };
+    let predicate = match bound(&selector.predicate, "p") {
+        Some(Term::NamedNode(p)) => Some(p),
+        _ => None,
+    };
+    let graph = match bound(&selector.graph, "g") {
+        _ if selector.union => Some(GraphName::DefaultGraph),
+        Some(Term::NamedNode(g)) => Some(GraphName::NamedNode(g)),
+        _ => None,
+    };
+    if let (Some(s), Some(p), Some(o), Some(g)) =
+        (subject, predicate, bound(&selector.object, "o"), graph)
+    {
+        return Some(Quad::new(s, p, o, g));
+    }
+    None
 }

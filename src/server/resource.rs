@@ -15,16 +15,17 @@ use axum::response::{IntoResponse, Response};
 
 use super::SharedState;
 use super::http_cache::Validators;
-use super::page::{PageContext, PageParams};
-use crate::entity::page_view::{EntityView, entity_view};
+use super::page::{PageContext, PageParams, blocking};
+use crate::entity::page_view::{EntityView, PageLayout, entity_view};
 use crate::entity::{
     Description, DocFormat, describe_page, document_metadata, entity_iri, exists, valid_entity_path,
 };
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::negotiate::negotiate;
-use crate::pictures::{Diagram, Timeline, neighbourhood, timeline};
+use crate::pictures::{DatedEvents, Diagram, Timeline, neighbourhood, timeline};
 use crate::sparql::rdf_serializer;
+use crate::store::Dataset;
 use oxigraph::model::NamedNode;
 
 /// What `/id/` can redirect to, in tie-breaking order.
@@ -146,43 +147,12 @@ pub async fn page(
     if let Some(cached) = state.responses.get(&cache_key, &state.metrics) {
         return Ok(cached);
     }
-    let iri = entity_iri(dataset.base(), &path);
-    let lang_query = if chosen {
-        format!("?lang={}", lang.code())
-    } else {
-        String::new()
-    };
-    let here = format!("/page/{path}");
     let events = state.dated_events(&dataset).await?;
     let layout = state.page_layout(&dataset).await?;
-    let view = tokio::task::spawn_blocking(move || -> Result<Option<PageParts>> {
-        let dataset = &dataset;
-        let Some(description) = describe_page(dataset, &iri, page)? else {
-            return Ok(None);
-        };
-        let Some(mut view) = entity_view(&description, dataset.base(), &layout, lang, chosen)
-        else {
-            return Ok(None);
-        };
-        let paging = Paging::of(&here, &description, &lang_query);
-        view.previous_page = paging.previous.clone();
-        view.next_page = paging.next.clone();
-        let diagram = neighbourhood(&description, dataset.base(), lang, &lang_query);
-        // An event's page shows the timeline of the events around it.
-        let event = NamedNode::new_unchecked("http://schema.org/Event");
-        let is_event = description.about.iter().any(|t| {
-            t.predicate == oxigraph::model::vocab::rdf::TYPE
-                && t.object == oxigraph::model::Term::NamedNode(event.clone())
-                && t.subject == iri.clone().into()
-        });
-        let timeline = if is_event {
-            timeline(dataset, &events, Some(&iri), lang, &lang_query)?
-        } else {
-            None
-        };
-        Ok(Some((view, diagram, timeline, paging)))
-    })
-    .await??;
+    let (worker_path, language) = (path.clone(), (lang, chosen));
+    let view =
+        blocking(move || page_parts(&dataset, &worker_path, page, language, &layout, &events))
+            .await?;
     let Some((view, diagram, timeline, paging)) = view else {
         return Err(not_found(&path, &headers));
     };
@@ -205,6 +175,48 @@ pub async fn page(
 /// the other pages of its incoming links.
 type PageParts = (EntityView, Option<Diagram>, Option<Timeline>, Paging);
 
+/// What an entity page shows of page `page` of `path`'s description, in
+/// the reader's language (and whether they chose it); `None` if there is no
+/// such page.
+fn page_parts(
+    dataset: &Dataset,
+    path: &str,
+    page: usize,
+    (lang, chosen): (Lang, bool),
+    layout: &PageLayout,
+    events: &DatedEvents,
+) -> Result<Option<PageParts>> {
+    let iri = entity_iri(dataset.base(), path);
+    let lang_query = if chosen {
+        format!("?lang={}", lang.code())
+    } else {
+        String::new()
+    };
+    let Some(description) = describe_page(dataset, &iri, page)? else {
+        return Ok(None);
+    };
+    let Some(mut view) = entity_view(&description, dataset.base(), layout, lang, chosen) else {
+        return Ok(None);
+    };
+    let paging = Paging::of(&format!("/page/{path}"), &description, &lang_query);
+    view.previous_page = paging.previous.clone();
+    view.next_page = paging.next.clone();
+    let diagram = neighbourhood(&description, dataset.base(), lang, &lang_query);
+    // An event's page shows the timeline of the events around it.
+    let event = NamedNode::new_unchecked("http://schema.org/Event");
+    let is_event = description.about.iter().any(|t| {
+        t.predicate == oxigraph::model::vocab::rdf::TYPE
+            && t.object == oxigraph::model::Term::NamedNode(event.clone())
+            && t.subject == iri.clone().into()
+    });
+    let timeline = if is_event {
+        timeline(dataset, events, Some(&iri), lang, &lang_query)?
+    } else {
+        None
+    };
+    Ok(Some((view, diagram, timeline, paging)))
+}
+
 #[derive(Template)]
 #[template(path = "entity.html")]
 struct EntityPage<'a> {
@@ -213,105 +225,123 @@ struct EntityPage<'a> {
     timeline: Option<Timeline>,
 }
 
+/// `/data/person/xi-jinping.ttl`: the path and the format its suffix names,
+/// if it names one; else the path as it is.
+fn split_suffix(file: &str) -> (String, Option<DocFormat>) {
+    match file.rsplit_once('.') {
+        Some((path, ext)) if DocFormat::from_extension(ext).is_some() => {
+            (path.to_owned(), DocFormat::from_extension(ext))
+        }
+        _ => (file.to_owned(), None),
+    }
+}
+
+/// The format of a data document: its suffix, else `?format=`, else Accept.
+/// A suffix and a `format=` that disagree are refused.
+fn document_format(
+    suffix: Option<DocFormat>,
+    params: &PageParams,
+    headers: &HeaderMap,
+) -> Result<DocFormat> {
+    let asked = params
+        .format
+        .as_deref()
+        .map(|name| DocFormat::from_name(name).ok_or_else(|| unknown_format(name)))
+        .transpose()?;
+    Ok(match (suffix, asked) {
+        (Some(s), Some(a)) if s != a => {
+            return Err(Error::BadRequest(format!(
+                "the suffix .{} and format={} ask for different formats",
+                s.extension(),
+                params.format.as_deref().unwrap_or_default()
+            )));
+        }
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => {
+            let media_type = negotiate(headers, &ENTITY_TYPES[1..])?;
+            DocFormat::from_media_type(media_type).unwrap_or(DocFormat::Turtle)
+        }
+    })
+}
+
+/// The data document of `iri` (page `page` of its incoming links) named
+/// `document`, with its metadata and Hydra's paging terms, so RDF clients
+/// can follow a hub's pages too. `None` if there is no such page.
+fn document_body(
+    dataset: &Dataset,
+    path: &str,
+    page: usize,
+    format: DocFormat,
+    document: &str,
+) -> Result<Option<(Vec<u8>, Paging)>> {
+    let base = dataset.base();
+    let iri = entity_iri(base, path);
+    let Some(description) = describe_page(dataset, &iri, page)? else {
+        return Ok(None);
+    };
+    let document_path = format!("/data/{path}.{}", format.extension());
+    let paging = Paging::of(&document_path, &description, "");
+    let mut metadata = document_metadata(base, document, &iri);
+    for (term, path) in [("previous", &paging.previous), ("next", &paging.next)] {
+        if let Some(path) = path {
+            metadata.push(oxigraph::model::Triple::new(
+                NamedNode::new_unchecked(document),
+                NamedNode::new_unchecked(format!("http://www.w3.org/ns/hydra/core#{term}")),
+                NamedNode::new_unchecked(base.resolve(path.trim_start_matches('/'))),
+            ));
+        }
+    }
+    let mut serializer = rdf_serializer(format.rdf_format(), base).for_writer(Vec::new());
+    for triple in metadata.iter().chain(description.all_triples()) {
+        serializer.serialize_triple(triple)?;
+    }
+    Ok(Some((serializer.finish()?, paging)))
+}
+
 pub async fn data(
     State(state): State<SharedState>,
     Path(file): Path<String>,
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    // `/data/person/xi-jinping.ttl`: the suffix names the format.
-    let (path, suffix) = match file.rsplit_once('.') {
-        Some((path, ext)) if DocFormat::from_extension(ext).is_some() => {
-            (path.to_owned(), DocFormat::from_extension(ext))
-        }
-        _ => (file.clone(), None),
-    };
-    let asked = params
-        .format
-        .as_deref()
-        .map(|name| DocFormat::from_name(name).ok_or_else(|| unknown_format(name)))
-        .transpose()?;
-    let format = match (suffix, asked) {
-        (Some(s), Some(a)) if s != a => {
-            return Err(Error::BadRequest(format!(
-                "the suffix .{} and format={} ask for different formats",
-                s.extension(),
-                params.format.unwrap_or_default()
-            )));
-        }
-        (Some(f), _) | (None, Some(f)) => f,
-        (None, None) => {
-            let media_type = negotiate(&headers, &ENTITY_TYPES[1..])?;
-            DocFormat::from_media_type(media_type).unwrap_or(DocFormat::Turtle)
-        }
-    };
+    let (path, suffix) = split_suffix(&file);
+    let format = document_format(suffix, &params, &headers)?;
     if !valid_entity_path(&path) {
         return Err(not_found(&path, &headers));
     }
     let dataset = state.dataset()?;
-    let page = params.page();
-    let validators = Validators::for_data(
-        &dataset.version(),
-        &format!("data {path} {} {page}", format.extension()),
-    );
+    let (page, extension) = (params.page(), format.extension());
+    let version = dataset.version();
+    let validators = Validators::for_data(&version, &format!("data {path} {extension} {page}"));
     if validators.is_fresh(&headers) {
         return Ok(validators.not_modified());
     }
-    let cache_key = format!(
-        "{} data {path} {} {page} {}",
-        dataset.version().tag,
-        format.extension(),
-        suffix.is_some()
-    );
+    let variant = format!("data {path} {extension} {page} {}", suffix.is_some());
+    let cache_key = format!("{} {variant}", version.tag);
     if let Some(cached) = state.responses.get(&cache_key, &state.metrics) {
         return Ok(cached);
     }
-    let base = dataset.base().clone();
-    let iri = entity_iri(&base, &path);
-    let document_path = format!("/data/{path}.{}", format.extension());
+    let subject = entity_iri(dataset.base(), &path);
     let document = match page {
-        1 => base.resolve(&document_path[1..]),
-        n => base.resolve(&format!("{}?page={n}", &document_path[1..])),
+        1 => dataset.base().resolve(&format!("data/{path}.{extension}")),
+        n => dataset
+            .base()
+            .resolve(&format!("data/{path}.{extension}?page={n}")),
     };
-    let subject = iri.clone();
-    let body = tokio::task::spawn_blocking(move || -> Result<Option<(Vec<u8>, Paging)>> {
-        let Some(description) = describe_page(&dataset, &iri, page)? else {
-            return Ok(None);
-        };
-        let paging = Paging::of(&document_path, &description, "");
-        let mut metadata = document_metadata(&base, &document, &iri);
-        // Hydra's paging terms, so RDF clients can follow a hub's pages too.
-        for (term, path) in [("previous", &paging.previous), ("next", &paging.next)] {
-            if let Some(path) = path {
-                metadata.push(oxigraph::model::Triple::new(
-                    NamedNode::new_unchecked(document.clone()),
-                    NamedNode::new_unchecked(format!("http://www.w3.org/ns/hydra/core#{term}")),
-                    NamedNode::new_unchecked(base.resolve(path.trim_start_matches('/'))),
-                ));
-            }
-        }
-        let mut serializer = rdf_serializer(format.rdf_format(), &base).for_writer(Vec::new());
-        for triple in metadata.iter().chain(description.all_triples()) {
-            serializer.serialize_triple(triple)?;
-        }
-        Ok(Some((serializer.finish()?, paging)))
-    })
-    .await??;
+    let worker_path = path.clone();
+    let body =
+        blocking(move || document_body(&dataset, &worker_path, page, format, &document)).await?;
     let Some((body, paging)) = body else {
         return Err(not_found(&path, &headers));
     };
     let mut response = body.into_response();
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        header_value(&format!("{}; charset=utf-8", format.media_type())),
-    );
+    let content_type = format!("{}; charset=utf-8", format.media_type());
+    h.insert(header::CONTENT_TYPE, header_value(&content_type));
     if suffix.is_none() {
         h.insert(header::VARY, HeaderValue::from_static("Accept"));
-        h.insert(
-            header::CONTENT_LOCATION,
-            header_value(&format!("/data/{path}.{}", format.extension())),
-        );
+        let location = format!("/data/{path}.{extension}");
+        h.insert(header::CONTENT_LOCATION, header_value(&location));
     }
     let mut links = vec![link_header(&path, subject.as_str(), Some(format))];
     links.extend(paging.link_entries());

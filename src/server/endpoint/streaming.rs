@@ -81,55 +81,140 @@ pub(super) async fn run_streaming(
     let limit = RowLimit::new(state.settings.max_rows);
     let (head_tx, head_rx) = oneshot::channel::<Head>();
     let (body_tx, body_rx) = mpsc::channel::<io::Result<Bytes>>(8);
-
-    let worker_cancellation = cancellation.clone();
-    let worker_limit = limit.clone();
     // The worker thread logs in the request's span, so a slow query's log
     // line carries the request id.
-    let span = tracing::Span::current();
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let worker_state = state.clone();
-    let clock = std::time::Instant::now();
     let remote = dataset.is_remote();
+    let job = QueryJob {
+        state: state.clone(),
+        dataset,
+        headers,
+        query,
+        options,
+        formats,
+        cancellation: cancellation.clone(),
+        limit: limit.clone(),
+        request_id,
+        span: tracing::Span::current(),
+    };
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        job.run(head_tx, body_tx);
+    });
+
+    // Cancel the evaluation at the deadline, wherever it is.
+    let deadline_cancellation = cancellation.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(remaining).await;
+        deadline_cancellation.cancel();
+    });
+
+    // Out of time: 503 when this server's engine was stopped, 504 when a
+    // remote engine did not answer (a gateway's timeout).
+    let timed_out = || {
+        state.metrics.query_timeouts.inc();
+        if remote {
+            Error::BackendTimeout
+        } else {
+            Error::QueryTimeout(timeout)
+        }
+    };
+    let (media_type, truncated) = match tokio::time::timeout(remaining, head_rx).await {
+        Ok(Ok(Ok(head))) => head,
+        Ok(Ok(Err(Error::Cancelled | Error::QueryEvaluation(_))))
+            if cancellation.is_cancelled() =>
+        {
+            return Err(timed_out());
+        }
+        Ok(Ok(Err(Error::BackendTimeout))) => return Err(timed_out()),
+        Ok(Ok(Err(e))) => return Err(e),
+        Ok(Err(_)) => {
+            return Err(Error::Internal(
+                "the query worker stopped before it answered".to_owned(),
+            ));
+        }
+        Err(_) => {
+            cancellation.cancel();
+            return Err(timed_out());
+        }
+    };
+    Ok(streamed_response(media_type, truncated, &limit, body_rx))
+}
+
+/// The response whose body is the worker's chunks as they come.
+fn streamed_response(
+    media_type: &'static str,
+    truncated: bool,
+    limit: &RowLimit,
+    body: mpsc::Receiver<io::Result<Bytes>>,
+) -> Response {
+    let mut response = Response::new(Body::from_stream(ReceiverStream::new(body)));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type_header(media_type));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    if let Some(max) = limit.max {
+        headers.insert(
+            HeaderName::from_static(RESULT_LIMIT),
+            HeaderValue::from(max),
+        );
+        if truncated {
+            headers.insert(
+                HeaderName::from_static(RESULT_TRUNCATED),
+                HeaderValue::from_static("true"),
+            );
+        }
+    }
+    response
+}
+
+/// One query as the worker thread runs it.
+struct QueryJob {
+    state: SharedState,
+    dataset: Dataset,
+    headers: HeaderMap,
+    query: String,
+    options: QueryOptions,
+    formats: Vec<String>,
+    cancellation: CancellationToken,
+    limit: RowLimit,
+    request_id: String,
+    span: tracing::Span,
+}
+
+impl QueryJob {
+    /// Parses, evaluates and writes the query: the head (or the error that
+    /// came before any output) goes to `head`, the chunks to `body`.
+    fn run(self, head: oneshot::Sender<Head>, body: mpsc::Sender<io::Result<Bytes>>) {
         let _log = SlowQueryLog {
-            state: worker_state,
-            query: &query,
-            request_id,
-            started: clock,
-            span,
+            state: self.state.clone(),
+            query: &self.query,
+            request_id: self.request_id.clone(),
+            started: std::time::Instant::now(),
+            span: self.span.clone(),
         };
-        let prepared = match prepare(&query, dataset.base(), &options, worker_cancellation) {
-            Ok(p) => p,
-            Err(e) => return drop(head_tx.send(Err(e))),
-        };
-        let results = match execute(&dataset, prepared) {
-            Ok(r) => r,
-            Err(e) => return drop(head_tx.send(Err(e))),
-        };
-        let (media_type, result_format) = match choose_format(&results, &formats, &headers) {
-            Ok(f) => f,
-            Err(e) => return drop(head_tx.send(Err(e))),
+        let base = self.dataset.base();
+        let answer = prepare(&self.query, base, &self.options, self.cancellation.clone())
+            .and_then(|prepared| execute(&self.dataset, prepared))
+            .and_then(|results| {
+                let chosen = choose_format(&results, &self.formats, &self.headers)?;
+                Ok((results, chosen))
+            });
+        let (results, (media_type, result_format)) = match answer {
+            Ok(answer) => answer,
+            Err(e) => return drop(head.send(Err(e))),
         };
         let mut writer = ChunkWriter {
-            head: Some((head_tx, media_type)),
-            limit: worker_limit.clone(),
-            body: body_tx,
+            head: Some((head, media_type)),
+            limit: self.limit.clone(),
+            body,
             buffer: Vec::with_capacity(CHUNK),
         };
-        let outcome = write_results(
-            results,
-            result_format,
-            dataset.base(),
-            &worker_limit,
-            &mut writer,
-        )
-        .and_then(|w| Ok(w.flush()?));
+        let outcome = write_results(results, result_format, base, &self.limit, &mut writer)
+            .and_then(|w| Ok(w.flush()?));
         if let Err(e) = outcome {
             if let Some((head, _)) = writer.head.take() {
                 // Nothing was sent yet: the client gets a proper error status.
@@ -143,63 +228,7 @@ pub(super) async fn run_streaming(
                     .blocking_send(Err(io::Error::other(e.to_string())));
             }
         }
-    });
-
-    // Cancel the evaluation at the deadline, wherever it is.
-    let deadline_cancellation = cancellation.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(remaining).await;
-        deadline_cancellation.cancel();
-    });
-
-    // Out of time: 503 when this server's engine was stopped, 504 when a
-    // remote engine did not answer (a gateway's timeout).
-    let timed_out = if remote {
-        Error::BackendTimeout
-    } else {
-        Error::QueryTimeout(timeout)
-    };
-    let (media_type, truncated) = match tokio::time::timeout(remaining, head_rx).await {
-        Ok(Ok(Ok(head))) => head,
-        Ok(Ok(Err(Error::Cancelled | Error::QueryEvaluation(_))))
-            if cancellation.is_cancelled() =>
-        {
-            state.metrics.query_timeouts.inc();
-            return Err(timed_out);
-        }
-        Ok(Ok(Err(Error::BackendTimeout))) => {
-            state.metrics.query_timeouts.inc();
-            return Err(timed_out);
-        }
-        Ok(Ok(Err(e))) => return Err(e),
-        Ok(Err(_)) => {
-            return Err(Error::Internal(
-                "the query worker stopped before it answered".to_owned(),
-            ));
-        }
-        Err(_) => {
-            cancellation.cancel();
-            state.metrics.query_timeouts.inc();
-            return Err(timed_out);
-        }
-    };
-    let mut response = Response::new(Body::from_stream(ReceiverStream::new(body_rx)));
-    let response_headers = response.headers_mut();
-    response_headers.insert(header::CONTENT_TYPE, content_type_header(media_type));
-    response_headers.insert(header::VARY, HeaderValue::from_static("Accept"));
-    if let Some(max) = limit.max {
-        response_headers.insert(
-            HeaderName::from_static(RESULT_LIMIT),
-            HeaderValue::from(max),
-        );
-        if truncated {
-            response_headers.insert(
-                HeaderName::from_static(RESULT_TRUNCATED),
-                HeaderValue::from_static("true"),
-            );
-        }
     }
-    Ok(response)
 }
 
 /// Logs the query when it is dropped (however the worker ends: results

@@ -77,58 +77,9 @@ pub fn neighbourhood(
     lang_query: &str,
 ) -> Option<Diagram> {
     let subject = description.subject.clone()?;
-    let labels: BTreeMap<NamedNode, Vec<oxigraph::model::Literal>> = {
-        let mut map: BTreeMap<NamedNode, Vec<_>> = BTreeMap::new();
-        for t in description.all_triples() {
-            if t.predicate == rdfs::LABEL {
-                if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&t.subject, &t.object)
-                {
-                    map.entry(s.clone()).or_default().push(l.clone());
-                }
-            }
-        }
-        map
-    };
-    let name = |iri: &NamedNode| -> Text {
-        labels
-            .get(iri)
-            .and_then(|l| label_in(l.iter(), lang.code()))
-            .map_or_else(
-                || Text {
-                    value: crate::terms::compact_iri(iri.as_str(), base),
-                    lang: String::new(),
-                },
-                |l| Text {
-                    value: l.value().to_owned(),
-                    lang: l.language().map(html_lang).unwrap_or_default(),
-                },
-            )
-    };
-    // Neighbours with the names of the properties that connect them.
-    let me: NamedOrBlankNode = subject.clone().into();
-    let mut outgoing: BTreeMap<NamedNode, Vec<String>> = BTreeMap::new();
-    let mut incoming: BTreeMap<NamedNode, Vec<String>> = BTreeMap::new();
-    for t in &description.about {
-        if t.subject != me || t.predicate == rdf::TYPE {
-            continue;
-        }
-        if let Term::NamedNode(o) = &t.object {
-            if !o.as_str().starts_with(&format!("{}#", subject.as_str())) {
-                outgoing
-                    .entry(o.clone())
-                    .or_default()
-                    .push(name(&t.predicate).value);
-            }
-        }
-    }
-    for t in &description.incoming {
-        if let NamedOrBlankNode::NamedNode(s) = &t.subject {
-            incoming
-                .entry(s.clone())
-                .or_default()
-                .push(name(&t.predicate).value);
-        }
-    }
+    let names = Names::of(description, base, lang);
+    let name = |iri: &NamedNode| names.get(iri);
+    let (outgoing, incoming) = neighbours(description, &subject, &names);
     let total = outgoing.len() + incoming.len();
     if total == 0 {
         return None;
@@ -211,6 +162,81 @@ pub fn neighbourhood(
         edges,
         more: total - out_keep - in_keep,
     })
+}
+
+/// The names of what a description mentions, in the reader's language.
+struct Names<'a> {
+    labels: BTreeMap<NamedNode, Vec<oxigraph::model::Literal>>,
+    base: &'a BaseIri,
+    lang: Lang,
+}
+
+impl<'a> Names<'a> {
+    fn of(description: &Description, base: &'a BaseIri, lang: Lang) -> Self {
+        let mut labels: BTreeMap<NamedNode, Vec<_>> = BTreeMap::new();
+        for t in description.all_triples() {
+            if t.predicate == rdfs::LABEL {
+                if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&t.subject, &t.object)
+                {
+                    labels.entry(s.clone()).or_default().push(l.clone());
+                }
+            }
+        }
+        Self { labels, base, lang }
+    }
+
+    /// The name of `iri`, else its compact form.
+    fn get(&self, iri: &NamedNode) -> Text {
+        self.labels
+            .get(iri)
+            .and_then(|l| label_in(l.iter(), self.lang.code()))
+            .map_or_else(
+                || Text {
+                    value: crate::terms::compact_iri(iri.as_str(), self.base),
+                    lang: String::new(),
+                },
+                |l| Text {
+                    value: l.value().to_owned(),
+                    lang: l.language().map(html_lang).unwrap_or_default(),
+                },
+            )
+    }
+}
+
+/// What the entity links to and what links to it, each with the names of
+/// the properties that connect them.
+type Neighbours = BTreeMap<NamedNode, Vec<String>>;
+
+fn neighbours(
+    description: &Description,
+    subject: &NamedNode,
+    names: &Names<'_>,
+) -> (Neighbours, Neighbours) {
+    let me: NamedOrBlankNode = subject.clone().into();
+    let mut outgoing: Neighbours = BTreeMap::new();
+    let mut incoming: Neighbours = BTreeMap::new();
+    for t in &description.about {
+        if t.subject != me || t.predicate == rdf::TYPE {
+            continue;
+        }
+        if let Term::NamedNode(o) = &t.object {
+            if !o.as_str().starts_with(&format!("{}#", subject.as_str())) {
+                outgoing
+                    .entry(o.clone())
+                    .or_default()
+                    .push(names.get(&t.predicate).value);
+            }
+        }
+    }
+    for t in &description.incoming {
+        if let NamedOrBlankNode::NamedNode(s) = &t.subject {
+            incoming
+                .entry(s.clone())
+                .or_default()
+                .push(names.get(&t.predicate).value);
+        }
+    }
+    (outgoing, incoming)
 }
 
 impl DiagramNode {

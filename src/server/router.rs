@@ -1,5 +1,5 @@
-//! The route table: one line per URL, and the layers every response passes
-//! through (compression, CORS, request ids, limits, tracing).
+//! The route table, one line per URL ([`routes`]), and the layers every
+//! response passes through (compression, CORS, request ids, limits, tracing).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,10 +21,20 @@ use super::{
     ontology, queries, resource, search, void,
 };
 
+/// The whole application: the route table inside the layers every response
+/// passes through, and (if configured) the per-client rate limit.
 pub fn router(state: SharedState) -> Router {
-    let max_body = state.settings.max_body_bytes;
     let rate_limit = state.settings.rate_limit;
-    let router = Router::new()
+    let router = with_layers(routes(), state);
+    match rate_limit {
+        Some((per_second, burst)) => rate_limited(router, per_second, burst),
+        None => router,
+    }
+}
+
+/// One line per URL: the handler behind each.
+fn routes() -> Router<SharedState> {
+    Router::new()
         .route("/", get(home::get))
         .route("/sparql", get(endpoint::get).post(endpoint::post))
         .route("/queries", get(queries::get))
@@ -56,6 +66,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::get))
         .route("/admin/reload", axum::routing::post(admin::reload))
+}
+
+/// Metrics, body limit, CORS, compression, headers, request ids and tracing.
+fn with_layers(routes: Router<SharedState>, state: SharedState) -> Router {
+    let max_body = state.settings.max_body_bytes;
+    routes
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
@@ -93,12 +109,12 @@ pub fn router(state: SharedState) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
-        .with_state(state);
-    let Some((per_second, burst)) = rate_limit else {
-        return router;
-    };
-    // A per-client-address limit: `burst` requests at once, refilled at
-    // `per_second`; past it, 429 with Retry-After.
+        .with_state(state)
+}
+
+/// A per-client-address limit: `burst` requests at once, refilled at
+/// `per_second`; past it, 429 with Retry-After.
+fn rate_limited(router: Router, per_second: u64, burst: u32) -> Router {
     let mut builder = tower_governor::governor::GovernorConfigBuilder::default();
     builder
         .per_millisecond((1000 / per_second.max(1)).max(1))

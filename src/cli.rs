@@ -68,7 +68,8 @@ impl SourceArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ServeArgs {
     /// Address and port to listen on
     #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_BIND, env = "DIALOGUE_GRAPH_BIND")]
@@ -151,6 +152,7 @@ pub struct ServeArgs {
         env = "DIALOGUE_GRAPH_UPDATE_TOKEN",
         hide_env_values = true
     )]
+    #[serde(serialize_with = "not_shown")]
     pub update_token: Option<String>,
     /// Directory of the example queries (*.rq) offered in the query editor
     #[arg(
@@ -162,15 +164,19 @@ pub struct ServeArgs {
     pub queries_dir: PathBuf,
     /// Read options from this TOML file (flags and DIALOGUE_GRAPH_* variables win over it)
     #[arg(long, value_name = "FILE", env = "DIALOGUE_GRAPH_CONFIG")]
+    #[serde(skip)]
     pub config: Option<PathBuf>,
     #[command(flatten)]
+    #[serde(flatten)]
     pub sources: ServeSourceArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub remote: RemoteArgs,
 }
 
 /// Serving the data of a SPARQL engine elsewhere instead of a store here.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 #[command(next_help_heading = "Serving a remote SPARQL engine")]
 pub struct RemoteArgs {
     /// Serve the data of this SPARQL 1.1 endpoint (Virtuoso, QLever, GraphDB, Oxigraph server...) instead of a store of its own
@@ -214,6 +220,7 @@ pub struct RemoteArgs {
         hide_env_values = true,
         requires = "sparql_user"
     )]
+    #[serde(serialize_with = "not_shown")]
     pub sparql_password: Option<String>,
     /// Pages, documents, counts and dumps built from the endpoint are reused for this many seconds, then rebuilt (the data there may change)
     #[arg(
@@ -226,7 +233,8 @@ pub struct RemoteArgs {
 }
 
 /// `SourceArgs` for `serve`, also settable from the environment and the config file.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ServeSourceArgs {
     /// Directory of the vocabulary and shapes (*.ttl)
     #[arg(
@@ -354,4 +362,12 @@ pub struct ValidateArgs {
     pub base_iri: String,
     #[command(flatten)]
     pub sources: SourceArgs,
+}
+
+/// A secret as `config` shows it: whether it is set, never its value.
+fn not_shown<S: serde::Serializer>(secret: &Option<String>, to: S) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(_) => to.serialize_some("(set, not shown)"),
+        None => to.serialize_none(),
+    }
 }

@@ -5,43 +5,15 @@
 //! `dialogue-graph config` prints the result and where each value came from.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use clap::ArgMatches;
+use std::ffi::OsString;
+use std::path::Path;
+
 use clap::parser::ValueSource;
-use serde::Deserialize;
+use clap::{ArgMatches, Args, FromArgMatches};
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
-
-/// The `--config` file: any subset of `serve`'s options.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct FileConfig {
-    pub bind: Option<String>,
-    pub base_iri: Option<String>,
-    pub store: Option<PathBuf>,
-    pub query_timeout: Option<f64>,
-    pub max_rows: Option<usize>,
-    pub max_body_bytes: Option<usize>,
-    pub rate_limit: Option<u64>,
-    pub rate_burst: Option<u32>,
-    pub slow_query: Option<f64>,
-    pub shutdown_timeout: Option<f64>,
-    pub response_cache_mb: Option<u64>,
-    pub dump_dir: Option<PathBuf>,
-    pub allow_service: Option<bool>,
-    pub update_token: Option<String>,
-    pub queries_dir: Option<PathBuf>,
-    pub ontology_dir: Option<PathBuf>,
-    pub data_dir: Option<PathBuf>,
-    pub sparql_endpoint: Option<String>,
-    pub sparql_update_endpoint: Option<String>,
-    pub sparql_graph: Option<Vec<String>>,
-    pub sparql_user: Option<String>,
-    pub sparql_password: Option<String>,
-    pub sparql_refresh: Option<f64>,
-}
 
 /// Where a value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,215 +38,226 @@ impl Source {
 /// `serve`'s options after applying the config file, with each one's source.
 pub struct Resolved {
     pub args: ServeArgs,
-    pub sources: Vec<(&'static str, Source)>,
+    pub sources: Vec<(String, Source)>,
 }
 
 /// Fills every option that neither a flag nor the environment set from the
 /// config file (if any). `matches` are the subcommand's own.
-pub fn resolve(mut args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
+///
+/// Each option is defined once, in [`ServeArgs`]: its flag, its variable,
+/// its default, its type. A file's keys are the flags' long names; a file
+/// value is handed to clap as that flag would be, so it is parsed and checked
+/// (types, conflicts) exactly like one.
+pub fn resolve(args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
     let file = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-                path: path.clone(),
-                source,
-            })?;
-            toml::from_str::<FileConfig>(&text)
-                .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))?
-        }
-        None => FileConfig::default(),
+        Some(path) => read_file(path)?,
+        None => toml::Table::new(),
     };
-    let mut sources = Vec::new();
-    // One line per option: its id (as clap names it) and where to put a file value.
-    macro_rules! layer {
-        ($id:literal, $file:expr, $target:expr, $wrap:expr) => {{
-            let source = match matches.value_source($id) {
-                Some(ValueSource::CommandLine) => Source::Flag,
-                Some(ValueSource::EnvVariable) => Source::Environment,
-                _ => match $file {
-                    Some(value) => {
-                        $target = $wrap(value);
-                        Source::File
-                    }
-                    None => Source::Default,
-                },
-            };
-            sources.push(($id, source));
-        }};
+    let command = ServeArgs::augment_args(clap::Command::new("serve"));
+    let options: Vec<&clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| arg.get_long().is_some() && arg.get_id() != "config")
+        .collect();
+    if let Some(key) = file.keys().find(|key| {
+        !options
+            .iter()
+            .any(|arg| arg.get_long() == Some(key.as_str()))
+    }) {
+        let keys: Vec<&str> = options.iter().filter_map(|arg| arg.get_long()).collect();
+        return Err(Error::InvalidArgument(format!(
+            "{}: unknown field `{key}`: the keys are serve's flags without their dashes ({})",
+            args.config
+                .as_deref()
+                .unwrap_or_else(|| Path::new(""))
+                .display(),
+            keys.join(", ")
+        )));
     }
-    layer!("bind", file.bind, args.bind, |v| v);
-    layer!("base_iri", file.base_iri, args.base_iri, Some);
-    layer!("store", file.store, args.store, Some);
-    layer!(
-        "query_timeout",
-        file.query_timeout,
-        args.query_timeout,
-        |v| v
-    );
-    layer!("max_rows", file.max_rows, args.max_rows, |v| v);
-    layer!(
-        "max_body_bytes",
-        file.max_body_bytes,
-        args.max_body_bytes,
-        |v| v
-    );
-    layer!("rate_limit", file.rate_limit, args.rate_limit, |v| v);
-    layer!("rate_burst", file.rate_burst, args.rate_burst, |v| v);
-    layer!("slow_query", file.slow_query, args.slow_query, |v| v);
-    layer!(
-        "shutdown_timeout",
-        file.shutdown_timeout,
-        args.shutdown_timeout,
-        |v| v
-    );
-    layer!(
-        "response_cache_mb",
-        file.response_cache_mb,
-        args.response_cache_mb,
-        |v| v
-    );
-    layer!("dump_dir", file.dump_dir, args.dump_dir, Some);
-    layer!(
-        "allow_service",
-        file.allow_service,
-        args.allow_service,
-        |v| v
-    );
-    layer!("update_token", file.update_token, args.update_token, Some);
-    layer!("queries_dir", file.queries_dir, args.queries_dir, |v| v);
-    layer!(
-        "ontology_dir",
-        file.ontology_dir,
-        args.sources.ontology_dir,
-        |v| v
-    );
-    layer!("data_dir", file.data_dir, args.sources.data_dir, |v| v);
-    layer!(
-        "sparql_endpoint",
-        file.sparql_endpoint,
-        args.remote.sparql_endpoint,
-        Some
-    );
-    layer!(
-        "sparql_update_endpoint",
-        file.sparql_update_endpoint,
-        args.remote.sparql_update_endpoint,
-        Some
-    );
-    layer!(
-        "sparql_graph",
-        file.sparql_graph,
-        args.remote.sparql_graph,
-        |v| v
-    );
-    layer!(
-        "sparql_user",
-        file.sparql_user,
-        args.remote.sparql_user,
-        Some
-    );
-    layer!(
-        "sparql_password",
-        file.sparql_password,
-        args.remote.sparql_password,
-        Some
-    );
-    layer!(
-        "sparql_refresh",
-        file.sparql_refresh,
-        args.remote.sparql_refresh,
-        |v| v
-    );
+    let mut argv = vec![OsString::from("serve")];
+    let mut sources = Vec::new();
+    for arg in options {
+        let id = arg.get_id().as_str();
+        let long = arg.get_long().unwrap_or(id);
+        let source = match matches.value_source(id) {
+            Some(ValueSource::CommandLine) => {
+                let given = matches.get_raw(id).into_iter().flatten();
+                argv.extend(given.flat_map(|value| flag(arg, long, value.to_os_string())));
+                Source::Flag
+            }
+            Some(ValueSource::EnvVariable) => Source::Environment,
+            _ => match file.get(long) {
+                Some(value) => {
+                    for value in file_values(long, value)? {
+                        argv.extend(flag(arg, long, value));
+                    }
+                    Source::File
+                }
+                None => Source::Default,
+            },
+        };
+        sources.push((id.to_owned(), source));
+    }
+    let matches = command
+        .try_get_matches_from(argv)
+        .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    let args =
+        ServeArgs::from_arg_matches(&matches).map_err(|e| Error::InvalidArgument(e.to_string()))?;
     Ok(Resolved { args, sources })
+}
+
+/// The `--config` file as a table of keys and values.
+fn read_file(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    text.parse::<toml::Table>()
+        .map_err(|e| Error::InvalidArgument(format!("{}: {e}", path.display())))
+}
+
+/// A file value as the text a flag would give (an array, one per element).
+fn file_values(key: &str, value: &toml::Value) -> Result<Vec<OsString>> {
+    let text = |value: &toml::Value| match value {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(n) => Ok(n.to_string()),
+        toml::Value::Float(x) => Ok(x.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        other => Err(Error::InvalidArgument(format!(
+            "config file: `{key}` cannot be {}",
+            other.type_str()
+        ))),
+    };
+    match value {
+        toml::Value::Array(items) => items.iter().map(|v| text(v).map(OsString::from)).collect(),
+        one => Ok(vec![OsString::from(text(one)?)]),
+    }
+}
+
+/// The command-line words that give `arg` the value `value`: `--flag=value`,
+/// or for a switch `--flag` when it is on (and nothing when off).
+fn flag(arg: &clap::Arg, long: &str, value: OsString) -> Vec<OsString> {
+    if !arg.get_action().takes_values() {
+        return match value.to_str() {
+            Some("false") => Vec::new(),
+            _ => vec![OsString::from(format!("--{long}"))],
+        };
+    }
+    let mut word = OsString::from(format!("--{long}="));
+    word.push(value);
+    vec![word]
 }
 
 impl Resolved {
     /// The effective configuration as TOML (a valid `--config` file), each
-    /// line commented with its source. The update token is never printed.
-    pub fn to_toml(&self) -> String {
-        let a = &self.args;
-        let string = |s: &str| toml::Value::String(s.to_owned()).to_string();
-        let path = |p: &std::path::Path| string(&p.display().to_string());
-        let values: Vec<(&str, Option<String>)> = vec![
-            ("bind", Some(string(&a.bind))),
-            ("base_iri", a.base_iri.as_deref().map(string)),
-            ("store", a.store.as_deref().map(path)),
-            (
-                "query_timeout",
-                Some(toml::Value::Float(a.query_timeout).to_string()),
-            ),
-            ("max_rows", Some(a.max_rows.to_string())),
-            ("max_body_bytes", Some(a.max_body_bytes.to_string())),
-            ("rate_limit", Some(a.rate_limit.to_string())),
-            ("rate_burst", Some(a.rate_burst.to_string())),
-            (
-                "slow_query",
-                Some(toml::Value::Float(a.slow_query).to_string()),
-            ),
-            (
-                "shutdown_timeout",
-                Some(toml::Value::Float(a.shutdown_timeout).to_string()),
-            ),
-            ("response_cache_mb", Some(a.response_cache_mb.to_string())),
-            ("dump_dir", a.dump_dir.as_deref().map(path)),
-            ("allow_service", Some(a.allow_service.to_string())),
-            (
-                "update_token",
-                a.update_token.as_ref().map(|_| string("(set, not shown)")),
-            ),
-            ("queries_dir", Some(path(&a.queries_dir))),
-            ("ontology_dir", Some(path(&a.sources.ontology_dir))),
-            ("data_dir", Some(path(&a.sources.data_dir))),
-            (
-                "sparql_endpoint",
-                a.remote.sparql_endpoint.as_deref().map(string),
-            ),
-            (
-                "sparql_update_endpoint",
-                a.remote.sparql_update_endpoint.as_deref().map(string),
-            ),
-            (
-                "sparql_graph",
-                (!a.remote.sparql_graph.is_empty()).then(|| {
-                    toml::Value::Array(
-                        a.remote
-                            .sparql_graph
-                            .iter()
-                            .map(|g| toml::Value::String(g.clone()))
-                            .collect(),
-                    )
-                    .to_string()
-                }),
-            ),
-            ("sparql_user", a.remote.sparql_user.as_deref().map(string)),
-            (
-                "sparql_password",
-                a.remote
-                    .sparql_password
-                    .as_ref()
-                    .map(|_| string("(set, not shown)")),
-            ),
-            (
-                "sparql_refresh",
-                Some(toml::Value::Float(a.remote.sparql_refresh).to_string()),
-            ),
-        ];
+    /// line commented with its source, in the order of `serve --help`. The
+    /// update token and the engine's password are never printed.
+    pub fn to_toml(&self) -> Result<String> {
+        let values = toml::Table::try_from(&self.args)
+            .map_err(|e| Error::Internal(format!("writing the configuration: {e}")))?;
+        let command = ServeArgs::augment_args(clap::Command::new("serve"));
         let mut out = String::new();
-        for (id, value) in values {
-            let source = self
-                .sources
-                .iter()
-                .find(|(i, _)| *i == id)
-                .map_or("default", |(_, s)| s.name());
-            let key = id.replace('_', "-");
-            match value {
-                Some(v) => {
-                    let _ = writeln!(out, "{key} = {v}  # {source}");
-                }
-                None => {
-                    let _ = writeln!(out, "# {key} is not set  # {source}");
-                }
-            }
+        for (id, source) in &self.sources {
+            let Some(key) = command
+                .get_arguments()
+                .find(|arg| arg.get_id() == id.as_str())
+                .and_then(clap::Arg::get_long)
+            else {
+                continue;
+            };
+            let value = values.get(key).filter(|v| match v {
+                toml::Value::Array(items) => !items.is_empty(),
+                _ => true,
+            });
+            let source = source.name();
+            let _ = match value {
+                Some(v) => writeln!(out, "{key} = {v}  # {source}"),
+                None => writeln!(out, "# {key} is not set  # {source}"),
+            };
         }
-        out
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `serve`'s options from `argv` and a config file holding `file`.
+    fn resolved(argv: &[&str], file: &str) -> Result<Resolved> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dialogue-graph.toml");
+        std::fs::write(&path, file).unwrap();
+        let mut words = vec!["serve".to_owned(), format!("--config={}", path.display())];
+        words.extend(argv.iter().map(|w| (*w).to_owned()));
+        let command = ServeArgs::augment_args(clap::Command::new("serve"));
+        let matches = command.try_get_matches_from(words).unwrap();
+        let args = ServeArgs::from_arg_matches(&matches).unwrap();
+        resolve(args, &matches)
+    }
+
+    fn source_of(resolved: &Resolved, id: &str) -> Source {
+        resolved.sources.iter().find(|(i, _)| i == id).unwrap().1
+    }
+
+    #[test]
+    fn a_flag_beats_the_file_and_the_file_beats_the_default() {
+        let file = "max-rows = 7\nquery-timeout = 3.5\nallow-service = true\nsparql-endpoint = \"http://127.0.0.1:1/sparql\"\nsparql-graph = [\"http://a/\", \"http://b/\"]\n";
+        let r = resolved(&["--max-rows", "9"], file).unwrap();
+        assert_eq!(r.args.max_rows, 9);
+        assert_eq!(source_of(&r, "max_rows"), Source::Flag);
+        assert_eq!(r.args.query_timeout, 3.5);
+        assert_eq!(source_of(&r, "query_timeout"), Source::File);
+        assert!(r.args.allow_service);
+        assert_eq!(r.args.remote.sparql_graph, ["http://a/", "http://b/"]);
+        assert_eq!(r.args.rate_burst, 20);
+        assert_eq!(source_of(&r, "rate_burst"), Source::Default);
+    }
+
+    #[test]
+    fn the_file_is_checked_like_the_flags() {
+        let unknown = resolved(&[], "max_rowz = 1\n").err().unwrap().to_string();
+        assert!(unknown.contains("unknown field `max_rowz`"), "{unknown}");
+        assert!(unknown.contains("max-rows"), "{unknown}");
+        let typed = resolved(&[], "max-rows = \"many\"\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            typed.contains("max-rows") && typed.contains("many"),
+            "{typed}"
+        );
+        // The same conflicts as on the command line.
+        let both = "store = \"/tmp/x\"\nsparql-endpoint = \"http://127.0.0.1:1/sparql\"\n";
+        assert!(resolved(&[], both).is_err());
+    }
+
+    #[test]
+    fn the_printed_configuration_reads_back_as_the_same_options() {
+        let file = "max-rows = 7\nquery-timeout = 3.5\nupdate-token = \"secret-secret\"\n";
+        let printed = resolved(&["--bind", "127.0.0.1:9"], file)
+            .unwrap()
+            .to_toml()
+            .unwrap();
+        assert!(printed.contains("max-rows = 7  # config file"), "{printed}");
+        assert!(
+            printed.contains("bind = \"127.0.0.1:9\"  # flag"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("# store is not set  # default"),
+            "{printed}"
+        );
+        assert!(!printed.contains("secret-secret"), "{printed}");
+        // Without the secret (shown as a placeholder), it is a valid file
+        // that gives the same options.
+        let without_secret: String = printed
+            .lines()
+            .filter(|l| !l.starts_with("update-token"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let again = resolved(&[], &without_secret).unwrap();
+        assert_eq!(again.args.max_rows, 7);
+        assert_eq!(again.args.query_timeout, 3.5);
+        assert_eq!(again.args.bind, "127.0.0.1:9");
     }
 }

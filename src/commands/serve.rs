@@ -18,7 +18,7 @@ use crate::store::{Dataset, base_for_store};
 
 /// `dialogue-graph config`: the effective configuration, as TOML.
 pub fn print_config(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
-    print!("{}", resolve(args, matches)?.to_toml());
+    print!("{}", resolve(args, matches)?.to_toml()?);
     Ok(())
 }
 

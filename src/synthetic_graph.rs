@@ -139,46 +139,108 @@ pub fn write_graph(events: usize, base: &BaseIri, out: impl Write) -> io::Result
     Ok(w.triples)
 }
 
-fn write_event<W: Write>(w: &mut Writer<'_, W>, i: usize, parties: usize) -> io::Result<()> {
-    let event = w.id(&format!("event/dialogue-{i}"));
-    let session = w.id(&format!("event/dialogue-{i}-opening"));
-    let speech = w.id(&format!("speech/keynote-{i}"));
-    let speaker = w.id(&format!("person/speaker-{i}"));
-    let document = w.id(&format!("document/initiative-{i}"));
-    let theme = w.id(&format!("concept/theme-{i}"));
-    let scheme = w.id(&format!("scheme/topics-{i}"));
-    let group = w.id(&format!("group/participants-{i}"));
-    let place = w.id(&format!("place/city-{}", i % PLACES));
-    let organiser = w.id(&format!("organization/organiser-{}", i % ORGANISERS));
-    let host = w.id(&format!("place/country-{}", (i % PLACES) % COUNTRIES));
-    // Dates spread over 1990-2029, four days long.
-    let (year, month, day) = (1990 + i % 40, 1 + (i / 40) % 12, 1 + (i / 480) % 24);
-    let start = format!("{year:04}-{month:02}-{day:02}");
-    let end = format!("{year:04}-{month:02}-{:02}", day + 3);
+/// The IRIs of one synthetic event and what belongs to it.
+struct EventIds {
+    event: String,
+    session: String,
+    speech: String,
+    speaker: String,
+    document: String,
+    theme: String,
+    scheme: String,
+    group: String,
+    place: String,
+    organiser: String,
+    host: String,
+    start: String,
+    end: String,
+}
 
-    w.a(&event, &format!("{SCHEMA}Event"))?;
+impl EventIds {
+    fn new<W: Write>(w: &Writer<'_, W>, i: usize) -> Self {
+        let event = w.id(&format!("event/dialogue-{i}"));
+        let session = w.id(&format!("event/dialogue-{i}-opening"));
+        let speech = w.id(&format!("speech/keynote-{i}"));
+        let speaker = w.id(&format!("person/speaker-{i}"));
+        let document = w.id(&format!("document/initiative-{i}"));
+        let theme = w.id(&format!("concept/theme-{i}"));
+        let scheme = w.id(&format!("scheme/topics-{i}"));
+        let group = w.id(&format!("group/participants-{i}"));
+        let place = w.id(&format!("place/city-{}", i % PLACES));
+        let organiser = w.id(&format!("organization/organiser-{}", i % ORGANISERS));
+        let host = w.id(&format!("place/country-{}", (i % PLACES) % COUNTRIES));
+        // Dates spread over 1990-2029, four days long.
+        let (year, month, day) = (1990 + i % 40, 1 + (i / 40) % 12, 1 + (i / 480) % 24);
+        let start = format!("{year:04}-{month:02}-{day:02}");
+        let end = format!("{year:04}-{month:02}-{:02}", day + 3);
+
+        EventIds {
+            event,
+            session,
+            speech,
+            speaker,
+            document,
+            theme,
+            scheme,
+            group,
+            place,
+            organiser,
+            host,
+            start,
+            end,
+        }
+    }
+}
+
+fn write_event<W: Write>(w: &mut Writer<'_, W>, i: usize, parties: usize) -> io::Result<()> {
+    let ids = EventIds::new(w, i);
+    write_meeting(w, i, &ids)?;
+    write_people_and_outcome(w, i, &ids, parties)?;
+    write_topics_and_participants(w, i, &ids, parties)?;
+    write_evidence(w, i, &ids)
+}
+
+/// The event and its opening session.
+fn write_meeting<W: Write>(w: &mut Writer<'_, W>, i: usize, ids: &EventIds) -> io::Result<()> {
+    let EventIds {
+        event,
+        session,
+        speech,
+        speaker,
+        document,
+        theme,
+        scheme,
+        group,
+        place,
+        organiser,
+        host,
+        start,
+        end,
+        ..
+    } = ids;
+    w.a(event, &format!("{SCHEMA}Event"))?;
     w.labels(
-        &event,
+        event,
         &format!("High-Level Dialogue {i}"),
         &format!("高层对话会{}", zh_number(i)),
     )?;
     w.triple(
-        &event,
+        event,
         &format!("{SKOS}altLabel"),
         &format!("{}@zh-Hans", literal(&format!("对话会{}", zh_number(i)))),
     )?;
     w.triple(
-        &event,
+        event,
         &format!("{SCHEMA}startDate"),
-        &format!("{}^^<{XSD_DATE}>", literal(&start)),
+        &format!("{}^^<{XSD_DATE}>", literal(start)),
     )?;
     w.triple(
-        &event,
+        event,
         &format!("{SCHEMA}endDate"),
-        &format!("{}^^<{XSD_DATE}>", literal(&end)),
+        &format!("{}^^<{XSD_DATE}>", literal(end)),
     )?;
     w.triple(
-        &event,
+        event,
         &format!("{SCHEMA}description"),
         &format!(
             "{}@en",
@@ -188,71 +250,102 @@ fn write_event<W: Write>(w: &mut Writer<'_, W>, i: usize, parties: usize) -> io:
         ),
     )?;
     w.triple(
-        &event,
+        event,
         &format!("{SCHEMA}description"),
         &format!(
             "{}@zh-Hans",
             literal(&format!("第{}次政党对话会。", zh_number(i)))
         ),
     )?;
-    w.triple(&event, &format!("{SCHEMA}location"), &place)?;
-    w.triple(&event, &format!("{SCHEMA}organizer"), &organiser)?;
-    w.triple(&event, &w.dg("hostCountry"), &host)?;
-    w.triple(&event, &format!("{SCHEMA}attendee"), &group)?;
-    w.triple(&event, &w.dg("theme"), &theme)?;
-    w.triple(&event, &w.dg("discussionTopics"), &scheme)?;
-    w.triple(&event, &format!("{SCHEMA}subEvent"), &session)?;
-    w.triple(&event, &w.dg("outcome"), &document)?;
+    w.triple(event, &format!("{SCHEMA}location"), place)?;
+    w.triple(event, &format!("{SCHEMA}organizer"), organiser)?;
+    w.triple(event, &w.dg("hostCountry"), host)?;
+    w.triple(event, &format!("{SCHEMA}attendee"), group)?;
+    w.triple(event, &w.dg("theme"), theme)?;
+    w.triple(event, &w.dg("discussionTopics"), scheme)?;
+    w.triple(event, &format!("{SCHEMA}subEvent"), session)?;
+    w.triple(event, &w.dg("outcome"), document)?;
 
-    w.a(&session, &format!("{SCHEMA}Event"))?;
+    w.a(session, &format!("{SCHEMA}Event"))?;
     w.labels(
-        &session,
+        session,
         &format!("Opening session {i}"),
         &format!("开幕式{}", zh_number(i)),
     )?;
-    w.triple(&session, &format!("{SCHEMA}superEvent"), &event)?;
-    w.triple(&session, &format!("{SCHEMA}performer"), &speaker)?;
-    w.triple(&session, &format!("{SCHEMA}attendee"), &speaker)?;
-    w.triple(&session, &format!("{SCHEMA}workPerformed"), &speech)?;
+    w.triple(session, &format!("{SCHEMA}superEvent"), event)?;
+    w.triple(session, &format!("{SCHEMA}performer"), speaker)?;
+    w.triple(session, &format!("{SCHEMA}attendee"), speaker)?;
+    w.triple(session, &format!("{SCHEMA}workPerformed"), speech)?;
 
-    w.a(&speaker, &format!("{SCHEMA}Person"))?;
+    Ok(())
+}
+
+/// The speaker, the keynote, the outcome document and the theme.
+fn write_people_and_outcome<W: Write>(
+    w: &mut Writer<'_, W>,
+    i: usize,
+    ids: &EventIds,
+    parties: usize,
+) -> io::Result<()> {
+    let EventIds {
+        event,
+        speech,
+        speaker,
+        document,
+        theme,
+        host,
+        end,
+        ..
+    } = ids;
+    w.a(speaker, &format!("{SCHEMA}Person"))?;
     w.labels(
-        &speaker,
+        speaker,
         &format!("Speaker {i}"),
         &format!("发言人{}", zh_number(i)),
     )?;
-    w.a(&speech, &w.dg("KeynoteSpeech"))?;
+    w.a(speech, &w.dg("KeynoteSpeech"))?;
     w.labels(
-        &speech,
+        speech,
         &format!("Keynote {i}"),
         &format!("主旨讲话{}", zh_number(i)),
     )?;
-    w.triple(&speech, &format!("{SCHEMA}author"), &speaker)?;
+    w.triple(speech, &format!("{SCHEMA}author"), speaker)?;
     let speaker_party = w.id(&format!("organization/party-{}", (i * 7) % parties));
-    w.triple(&speaker, &format!("{SCHEMA}memberOf"), &speaker_party)?;
-    w.triple(&speaker, &format!("{SCHEMA}nationality"), &host)?;
+    w.triple(speaker, &format!("{SCHEMA}memberOf"), &speaker_party)?;
+    w.triple(speaker, &format!("{SCHEMA}nationality"), host)?;
     w.triple(
-        &document,
+        document,
         &format!("{SCHEMA}datePublished"),
-        &format!("{}^^<{XSD_DATE}>", literal(&end)),
+        &format!("{}^^<{XSD_DATE}>", literal(end)),
     )?;
-    w.triple(&document, &format!("{SCHEMA}about"), &event)?;
-    w.a(&document, &w.dg("OutcomeDocument"))?;
+    w.triple(document, &format!("{SCHEMA}about"), event)?;
+    w.a(document, &w.dg("OutcomeDocument"))?;
     w.labels(
-        &document,
+        document,
         &format!("Initiative {i}"),
         &format!("倡议{}", zh_number(i)),
     )?;
-    w.a(&theme, &format!("{SKOS}Concept"))?;
+    w.a(theme, &format!("{SKOS}Concept"))?;
     w.labels(
-        &theme,
+        theme,
         &format!("Theme of dialogue {i}"),
         &format!("对话会{}主题", zh_number(i)),
     )?;
 
-    w.a(&scheme, &format!("{SKOS}ConceptScheme"))?;
+    Ok(())
+}
+
+/// The topics and the participating parties.
+fn write_topics_and_participants<W: Write>(
+    w: &mut Writer<'_, W>,
+    i: usize,
+    ids: &EventIds,
+    parties: usize,
+) -> io::Result<()> {
+    let EventIds { scheme, group, .. } = ids;
+    w.a(scheme, &format!("{SKOS}ConceptScheme"))?;
     w.labels(
-        &scheme,
+        scheme,
         &format!("Topics of dialogue {i}"),
         &format!("对话会{}议题", zh_number(i)),
     )?;
@@ -264,7 +357,7 @@ fn write_event<W: Write>(w: &mut Writer<'_, W>, i: usize, parties: usize) -> io:
             &format!("Topic {t} of dialogue {i}"),
             &format!("议题{}", zh_number(t)),
         )?;
-        w.triple(&topic, &format!("{SKOS}inScheme"), &scheme)?;
+        w.triple(&topic, &format!("{SKOS}inScheme"), scheme)?;
         w.triple(
             &topic,
             &format!("{SCHEMA}position"),
@@ -272,9 +365,9 @@ fn write_event<W: Write>(w: &mut Writer<'_, W>, i: usize, parties: usize) -> io:
         )?;
     }
 
-    w.a(&group, &format!("{ORG}Organization"))?;
+    w.a(group, &format!("{ORG}Organization"))?;
     w.labels(
-        &group,
+        group,
         &format!("Participants of dialogue {i}"),
         &format!("对话会{}与会者", zh_number(i)),
     )?;
@@ -283,13 +376,27 @@ fn write_event<W: Write>(w: &mut Writer<'_, W>, i: usize, parties: usize) -> io:
             "organization/party-{}",
             (i * 7 + k * 13) % parties
         ));
-        w.triple(&group, &format!("{ORG}hasMember"), &party)?;
+        w.triple(group, &format!("{ORG}hasMember"), &party)?;
     }
 
+    Ok(())
+}
+
+/// The sentences that state the facts, as annotations over a source text.
+fn write_evidence<W: Write>(w: &mut Writer<'_, W>, i: usize, ids: &EventIds) -> io::Result<()> {
+    let EventIds {
+        event,
+        speech,
+        place,
+        organiser,
+        start,
+        end,
+        ..
+    } = ids;
     // The sentences that state the facts, as annotations over a source text.
     let text = w.id(&format!("text/dialogue-{i}"));
     w.a(&text, &format!("{SCHEMA}WebPage"))?;
-    w.triple(&text, &format!("{SCHEMA}about"), &event)?;
+    w.triple(&text, &format!("{SCHEMA}about"), event)?;
     w.triple(
         &text,
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#value",

@@ -24,6 +24,21 @@ pub fn print_config(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
 
 pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
     let args = resolve(args, matches)?.args;
+    check_values(&args)?;
+    let (settings, scratch) = settings(&args)?;
+    let examples = load_examples(&args.queries_dir)?;
+    let runtime = runtime(&settings)?;
+    let shutdown_timeout = settings.shutdown_timeout;
+    let served = runtime.block_on(serve_until_stopped(args, settings, examples));
+    // Blocking workers (queries, dumps) still running get the same bound as
+    // the requests in flight; then the process ends.
+    runtime.shutdown_timeout(shutdown_timeout);
+    drop(scratch);
+    served
+}
+
+/// Refuses values no server can run with, naming the option.
+fn check_values(args: &ServeArgs) -> Result<()> {
     if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
         return Err(Error::InvalidArgument(
             "--query-timeout must be a positive number of seconds".to_owned(),
@@ -47,8 +62,13 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
                 .to_owned(),
         ));
     }
-    // Dump files go to --dump-dir, else to a temporary directory that is
-    // removed when the server stops (`scratch` lives until then).
+    Ok(())
+}
+
+/// The server's settings from the options, and the temporary directory
+/// that holds the dump files when no --dump-dir is given (removed when the
+/// server stops: it lives until then).
+fn settings(args: &ServeArgs) -> Result<(Settings, Option<tempfile::TempDir>)> {
     let (dump_dir, scratch) = match args.dump_dir.clone() {
         Some(dir) => (dir, None),
         None => {
@@ -77,7 +97,12 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         dump_dir,
         ..Settings::default()
     };
-    let examples = load_examples(&args.queries_dir)?;
+    Ok((settings, scratch))
+}
+
+/// The runtime: stacks deep enough for the SPARQL parser, a bounded pool of
+/// blocking threads.
+fn runtime(settings: &Settings) -> Result<tokio::runtime::Runtime> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let blocking_threads = settings.concurrent_queries.max(1) + 2 * cores;
     // Queries are parsed on the runtime's threads: give them the stack the
@@ -91,52 +116,54 @@ pub fn run(args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         // threads gave 12 % more pages/s and 18 % less memory than 512).
         .max_blocking_threads(blocking_threads)
         .build()?;
-    let shutdown_timeout = settings.shutdown_timeout;
-    let served = runtime.block_on(async move {
-        let listener = TcpListener::bind(&args.bind).await.map_err(|e| {
-            Error::Io(std::io::Error::new(
-                e.kind(),
-                format!("cannot listen on {}: {e}", args.bind),
-            ))
-        })?;
-        let address = listener.local_addr()?;
-        // Without --base-iri the IRIs are minted for the address actually
-        // bound (port 0 becomes the port the system chose), so they resolve.
-        let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
-            BaseIri::for_bind_address(&address.to_string())
-        })?;
-        // Served from files, the data can be reloaded (SIGHUP, POST
-        // /admin/reload); a persistent store changes through SPARQL Update.
-        let reload_from = match (&args.store, &args.remote.sparql_endpoint) {
-            (Some(_), _) | (_, Some(_)) => None,
-            (None, None) => Some(ReloadSource {
-                sources: args.sources.sources(&args.queries_dir),
-                base: base.clone(),
-            }),
-        };
-        let state = Arc::new(AppState::loading(settings, examples, reload_from));
-        // Answer at once (`/healthz` 200, `/readyz` and data routes 503)
-        // while the data loads: a big graph takes a while.
-        let server = tokio::spawn(server::serve(listener, state.clone()));
-        eprintln!("dialogue-graph: listening at {address}, loading the data");
-        // A stop (SIGTERM, Ctrl-C) while a big graph is still loading ends
-        // the server at once: the load is abandoned with the rest of the
-        // blocking work, within --shutdown-timeout.
-        let mut server = std::pin::pin!(server);
-        tokio::select! {
-            stopped = &mut server => {
-                eprintln!("dialogue-graph: stopped before the data had loaded");
-                return stopped?;
-            }
-            loaded = load(&args, &state, &base, address) => loaded?,
+    Ok(runtime)
+}
+
+/// Listens, answers at once while the data loads, then serves it until a
+/// stop signal.
+async fn serve_until_stopped(
+    args: ServeArgs,
+    settings: Settings,
+    examples: Vec<crate::example_queries::Example>,
+) -> Result<()> {
+    let listener = TcpListener::bind(&args.bind).await.map_err(|e| {
+        Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot listen on {}: {e}", args.bind),
+        ))
+    })?;
+    let address = listener.local_addr()?;
+    // Without --base-iri the IRIs are minted for the address actually
+    // bound (port 0 becomes the port the system chose), so they resolve.
+    let base = base_for_store(args.base_iri.as_deref(), args.store.as_deref(), || {
+        BaseIri::for_bind_address(&address.to_string())
+    })?;
+    // Served from files, the data can be reloaded (SIGHUP, POST
+    // /admin/reload); a persistent store changes through SPARQL Update.
+    let reload_from = match (&args.store, &args.remote.sparql_endpoint) {
+        (Some(_), _) | (_, Some(_)) => None,
+        (None, None) => Some(ReloadSource {
+            sources: args.sources.sources(&args.queries_dir),
+            base: base.clone(),
+        }),
+    };
+    let state = Arc::new(AppState::loading(settings, examples, reload_from));
+    // Answer at once (`/healthz` 200, `/readyz` and data routes 503)
+    // while the data loads: a big graph takes a while.
+    let server = tokio::spawn(server::serve(listener, state.clone()));
+    eprintln!("dialogue-graph: listening at {address}, loading the data");
+    // A stop (SIGTERM, Ctrl-C) while a big graph is still loading ends
+    // the server at once: the load is abandoned with the rest of the
+    // blocking work, within --shutdown-timeout.
+    let mut server = std::pin::pin!(server);
+    tokio::select! {
+        stopped = &mut server => {
+            eprintln!("dialogue-graph: stopped before the data had loaded");
+            return stopped?;
         }
-        server.await?
-    });
-    // Blocking workers (queries, dumps) still running get the same bound as
-    // the requests in flight; then the process ends.
-    runtime.shutdown_timeout(shutdown_timeout);
-    drop(scratch);
-    served
+        loaded = load(&args, &state, &base, address) => loaded?,
+    }
+    server.await?
 }
 
 /// Opens (or loads) the data, counts it, warms the caches, and installs it

@@ -22,8 +22,8 @@ use oxigraph::model::{
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
-use crate::backend::prepared::{PreparedQuery, PreparedUpdate};
 use crate::error::{Error, Result};
+use prepared::{PreparedQuery, PreparedUpdate};
 
 /// A stream of quads from a backend.
 pub type Quads<'a> = Box<dyn Iterator<Item = Result<Quad>> + 'a>;

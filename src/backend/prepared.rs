@@ -1,4 +1,4 @@
-//! What a [`Backend`](super::Backend) evaluates: a query or update already
+//! What a backend evaluates: a query or update already
 //! parsed and checked, with the SPARQL protocol's dataset options, and how
 //! those options and evaluation errors translate for Oxigraph.
 
@@ -19,7 +19,7 @@ pub struct QueryOptions {
 }
 
 /// A query parsed and checked, with the protocol's options: what a
-/// [`Backend`](crate::backend::Backend) evaluates.
+/// backend evaluates.
 #[derive(Clone)]
 pub struct PreparedQuery {
     /// The parsed query: relative IRIs resolved, prefixes expanded, so its

@@ -5,7 +5,8 @@
 //! form). Results are parsed as they arrive and handed on as Oxigraph's own
 //! result types, so the endpoint, pages and dumps treat them exactly like
 //! the embedded store's. The queries the publisher itself sends are in
-//! the feature modules (see [`crate::sparql::engine_reads`]) and in the pattern lookups below.
+//! the feature modules (each beside its index-lookup twin) and in the
+//! pattern lookups below.
 //!
 //! Failures are sorted for the client: an engine that cannot be reached is
 //! 502, one that does not answer in time is 504, and an engine's own error

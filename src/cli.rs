@@ -145,6 +145,18 @@ pub struct ServeArgs {
     /// Let SPARQL SERVICE fetch remote endpoints (off: anyone could make the server fetch any URL)
     #[arg(long, env = "DIALOGUE_GRAPH_ALLOW_SERVICE")]
     pub allow_service: bool,
+
+    /// Hosts SPARQL Update's LOAD may fetch from (`host`, `host:port`, or an
+    /// IP address, comma-separated). Without it LOAD is refused. A
+    /// loopback, link-local or private address is refused unless it is named
+    /// here itself; every redirect is checked the same way.
+    #[arg(
+        long,
+        value_name = "HOST[:PORT]",
+        env = "DIALOGUE_GRAPH_ALLOW_LOAD_FROM",
+        value_delimiter = ','
+    )]
+    pub allow_load_from: Vec<String>,
     /// Accept SPARQL Update from requests with `Authorization: Bearer TOKEN` (off when not given)
     #[arg(
         long,

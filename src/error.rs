@@ -135,6 +135,15 @@ pub enum Error {
     #[error("the SPARQL engine behind this server cannot be reached ({0}); try again shortly")]
     BackendUnavailable(String),
 
+    /// `LOAD <url>`: the source could not be fetched or read.
+    #[error("LOAD <{url}>: the source could not be loaded: {reason}")]
+    LoadSource { url: String, reason: String },
+
+    /// The remote SPARQL engine refused an update the client sent (its 4xx
+    /// status, passed on with its message).
+    #[error("the SPARQL engine refused the update ({status}): {message}")]
+    BackendRefused { status: u16, message: String },
+
     /// The remote SPARQL engine did not answer within the query timeout.
     #[error(
         "the SPARQL engine behind this server did not answer in time; try again shortly, or ask for less"
@@ -192,7 +201,13 @@ impl Error {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::BackendUnavailable(_) | Error::Backend(_) => StatusCode::BAD_GATEWAY,
+            Error::BackendUnavailable(_) | Error::Backend(_) | Error::LoadSource { .. } => {
+                StatusCode::BAD_GATEWAY
+            }
+            Error::BackendRefused { status, .. } => StatusCode::from_u16(*status)
+                .ok()
+                .filter(StatusCode::is_client_error)
+                .unwrap_or(StatusCode::BAD_GATEWAY),
             Error::BackendTimeout => StatusCode::GATEWAY_TIMEOUT,
             // Only an authorised operator can ask for a reload, so the reason
             // (which names the broken file) is theirs to see.

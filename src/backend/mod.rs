@@ -173,7 +173,7 @@ impl Backend for Embedded {
         prepared
             .on_store(&self.store)
             .execute()
-            .map_err(|e| Error::QueryEvaluation(e.to_string()))
+            .map_err(prepared::update_error)
     }
 
     fn as_store(&self) -> Option<&Store> {

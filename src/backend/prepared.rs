@@ -3,7 +3,7 @@
 //! those options and evaluation errors translate for Oxigraph.
 
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, UpdateEvaluationError};
 
 use crate::error::Error;
 
@@ -81,6 +81,30 @@ pub fn evaluation_error(error: QueryEvaluationError) -> Error {
             Error::BadRequest(error.to_string())
         }
         QueryEvaluationError::Cancelled => Error::Cancelled,
+        other => Error::QueryEvaluation(other.to_string()),
+    }
+}
+
+/// Sorts update errors: what the client's update asked for that the data
+/// does not allow (a graph that is missing, or already there) is theirs,
+/// named with the rule; a store failure is the server's.
+pub fn update_error(error: UpdateEvaluationError) -> Error {
+    match error {
+        UpdateEvaluationError::GraphDoesNotExist(graph) => Error::NotFound(format!(
+            "the graph {graph} does not exist: CLEAR, DROP, ADD, MOVE and COPY need an existing graph (add SILENT to skip a missing one)"
+        )),
+        UpdateEvaluationError::GraphAlreadyExists(graph) => Error::Conflict(format!(
+            "the graph {graph} already exists: CREATE needs a new graph (add SILENT to skip an existing one)"
+        )),
+        UpdateEvaluationError::UnsupportedService(_)
+        | UpdateEvaluationError::UnboundService
+        | UpdateEvaluationError::InvalidServiceName(_) => Error::Forbidden(format!(
+            "{error}: SERVICE federation is disabled on this endpoint (the operator can enable it with --allow-service)"
+        )),
+        UpdateEvaluationError::NotExistingSubstitutedVariable(_) => {
+            Error::BadRequest(error.to_string())
+        }
+        UpdateEvaluationError::Storage(e) => Error::Storage(e),
         other => Error::QueryEvaluation(other.to_string()),
     }
 }

@@ -23,7 +23,9 @@ use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolutionIter, Qu
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
-use super::engine_answers::{ask_answer, checked, parse_graph, parse_results, results_error};
+use super::engine_answers::{
+    ask_answer, checked, parse_graph, parse_results, results_error, transport_error,
+};
 use super::prepared::{PreparedQuery, PreparedUpdate};
 use super::{Backend, Quads};
 use crate::error::{Error, Result};
@@ -371,7 +373,16 @@ impl Backend for Remote {
             .query(&params)
             .header(CONTENT_TYPE, "application/sparql-update")
             .body(prepared.update.to_string());
-        checked(self.authorise(request).send(), endpoint)?;
+        let response = self
+            .authorise(request)
+            .send()
+            .map_err(|e| transport_error(&e, endpoint))?;
+        // An update the engine refuses is the client's to fix: its 4xx is
+        // passed on with its message; anything else is the gateway's 502.
+        if response.status().is_client_error() {
+            return Err(refused_update(response, endpoint));
+        }
+        checked(Ok(response), endpoint)?;
         Ok(())
     }
 }
@@ -477,4 +488,15 @@ impl Iterator for PagedQuads<'_> {
             }
         }
     }
+}
+
+/// The engine's 4xx answer to an update, with its message.
+fn refused_update(response: Response, endpoint: &str) -> Error {
+    use std::io::Read as _;
+    let status = response.status().as_u16();
+    let mut text = String::new();
+    let _ = response.take(2000).read_to_string(&mut text);
+    let message = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    tracing::warn!(%endpoint, status, %message, "the SPARQL engine refused an update");
+    Error::BackendRefused { status, message }
 }

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::example_queries::load_examples;
 use crate::serve_config::resolve;
 use crate::server::{self, AppState, ReloadSource, Settings};
+use crate::sparql::url_load::LoadPolicy;
 use crate::store::{Dataset, base_for_store};
 
 /// `dialogue-graph config`: the effective configuration, as TOML.
@@ -89,6 +90,7 @@ fn settings(args: &ServeArgs) -> Result<(Settings, Option<tempfile::TempDir>)> {
         max_rows: (args.max_rows > 0).then_some(args.max_rows),
         max_body_bytes: args.max_body_bytes,
         allow_service: args.allow_service,
+        load_policy: LoadPolicy::new(&args.allow_load_from)?,
         update_token: args.update_token.clone(),
         rate_limit: (args.rate_limit > 0).then_some((args.rate_limit, args.rate_burst)),
         slow_query: (args.slow_query > 0.0).then(|| Duration::from_secs_f64(args.slow_query)),

@@ -27,6 +27,8 @@ pub struct Settings {
     /// Allow SPARQL `SERVICE` to fetch remote endpoints (off: it would let
     /// anyone make the server send requests to any URL).
     pub allow_service: bool,
+    /// What SPARQL Update's LOAD may fetch (`--allow-load-from`).
+    pub load_policy: crate::sparql::url_load::LoadPolicy,
     /// SPARQL Update is accepted only with `Authorization: Bearer <token>`;
     /// `None` makes the endpoint read-only.
     pub update_token: Option<String>,
@@ -54,6 +56,7 @@ impl Default for Settings {
             max_rows: Some(10_000),
             max_body_bytes: 1024 * 1024,
             allow_service: false,
+            load_policy: Default::default(),
             update_token: None,
             concurrent_queries: 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
             rate_limit: None,

@@ -7,6 +7,7 @@
 pub mod engine_reads;
 pub mod guards;
 pub mod results;
+pub mod url_load;
 
 use oxigraph::sparql::{CancellationToken, QueryResults};
 

@@ -20,6 +20,8 @@ use crate::dataset_description::{EndpointFeatures, GraphSizes, service_descripti
 use crate::error::{Error, Result};
 use crate::formats::Format;
 use crate::negotiate::{negotiate, negotiate_format};
+use crate::server::page::blocking;
+use crate::sparql::url_load::fetch_loads;
 use crate::sparql::{GRAPH_FORMATS, QueryOptions, RESULT_FORMATS, prepare_update, rdf_serializer};
 
 mod editor;
@@ -208,11 +210,15 @@ async fn answer_update(
     // One snapshot: the store the update changes is the one marked changed.
     let dataset = state.dataset()?;
     let worker = dataset.clone();
-    tokio::task::spawn_blocking(move || {
-        let prepared = prepare_update(&update, worker.base(), &options)?;
+    let policy = state.settings.load_policy.clone();
+    blocking(move || {
+        let mut prepared = prepare_update(&update, worker.base(), &options)?;
+        // LOAD is fetched here, under the operator's allow-list, before
+        // anything of the update runs (see `sparql::url_load`).
+        fetch_loads(&mut prepared.update, &policy)?;
         worker.backend().update(prepared)
     })
-    .await??;
+    .await?;
     // Pages, documents and dumps of the old data must not be served as current.
     dataset.touch();
     tracing::info!("update applied");

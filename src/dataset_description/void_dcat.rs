@@ -5,6 +5,11 @@
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 
+use oxigraph::io::RdfFormat;
+
+use crate::dump_files::Dumps;
+use crate::error::{Error, Result};
+use crate::sparql::rdf_serializer;
 use crate::store::Dataset;
 use crate::vocab::{DCAT, DCT, LICENSE, VOID};
 
@@ -215,4 +220,37 @@ fn distribution(out: &mut Statements, me: &NamedOrBlankNode, d: &Distribution) {
         Literal::new_simple_literal(format!("sha256:{}", d.sha256)),
     );
     out.add(file, dct("license"), iri(LICENSE));
+}
+
+/// The dump files as DCAT distributions.
+pub fn distributions(dataset: &Dataset, dumps: &Dumps) -> Vec<Distribution> {
+    dumps
+        .files
+        .iter()
+        .map(|f| Distribution {
+            url: dataset.base().resolve(&format!("dumps/{}", f.name)),
+            media_type: f.media_type.to_owned(),
+            compressed: f.compressed,
+            bytes: f.len,
+            sha256: f.sha256.clone(),
+        })
+        .collect()
+}
+
+/// The description in an RDF format, with VoID's and DCAT's prefixes.
+pub fn void_document(
+    dataset: &Dataset,
+    stats: &DatasetStats,
+    distributions: &[Distribution],
+    format: RdfFormat,
+) -> Result<Vec<u8>> {
+    let mut serializer = rdf_serializer(format, dataset.base())
+        .with_prefix("void", "http://rdfs.org/ns/void#")
+        .and_then(|s| s.with_prefix("dcat", "http://www.w3.org/ns/dcat#"))
+        .map_err(|e| Error::Internal(format!("a prefix of the description: {e}")))?
+        .for_writer(Vec::new());
+    for triple in void_description(dataset, stats, distributions) {
+        serializer.serialize_triple(&triple)?;
+    }
+    Ok(serializer.finish()?)
 }

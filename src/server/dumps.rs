@@ -4,6 +4,7 @@
 //! streamed from disk.
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use askama::Template;
 use axum::body::Body;
@@ -16,7 +17,7 @@ use tower_http::services::ServeFile;
 
 use super::SharedState;
 use super::http_cache::Validators;
-use crate::dump_files::{Dumps, build};
+use crate::dump_files::{DumpFile, Dumps, build};
 use crate::error::{Error, Result};
 use crate::store::Dataset;
 
@@ -75,24 +76,11 @@ pub async fn file(
     };
     let file = file.ok_or_else(|| Error::NotFound(format!("/dumps/{name}")))?;
     if checksum {
-        let line = file.checksum_line();
-        let tag = format!(
-            "{:x}",
-            sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
-                line.as_bytes()
-            ))
-        );
-        let validators = Validators::for_content(&tag, dumps.version.modified);
-        if validators.is_fresh(request.headers()) {
-            return Ok(validators.not_modified());
-        }
-        let mut response = line.into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        validators.apply(&mut response);
-        return Ok(response);
+        return Ok(checksum_response(
+            file,
+            dumps.version.modified,
+            request.headers(),
+        ));
     }
     let validators = Validators::for_content(&file.sha256, dumps.version.modified);
     if validators.is_fresh(request.headers()) {
@@ -134,4 +122,26 @@ impl DumpsPage<'_> {
     fn ui(&self) -> crate::lang::Lang {
         crate::lang::Lang::En
     }
+}
+
+/// A dump file's `.sha256` line (as `sha256sum -c` reads it).
+fn checksum_response(file: &DumpFile, modified: SystemTime, headers: &HeaderMap) -> Response {
+    let line = file.checksum_line();
+    let tag = format!(
+        "{:x}",
+        sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+            line.as_bytes()
+        ))
+    );
+    let validators = Validators::for_content(&tag, modified);
+    if validators.is_fresh(headers) {
+        return validators.not_modified();
+    }
+    let mut response = line.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    validators.apply(&mut response);
+    response
 }

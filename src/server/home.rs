@@ -7,12 +7,13 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::SharedState;
-use super::page::{PageContext, PageParams};
+use super::page::{PageContext, PageParams, blocking};
 use crate::class_lists::Item;
 use crate::entity::{entity_iri, label_in, labels_of};
 use crate::error::Result;
 use crate::lang::{Lang, Text, html_lang};
 use crate::pictures::{Timeline, timeline};
+use crate::store::Dataset;
 
 /// The entities a first-time reader most wants, in reading order.
 const MAIN: &[&str] = &[
@@ -55,26 +56,8 @@ pub async fn get(
     }
     let dataset = &dataset;
     // Off the async threads: each lookup may be a request to a remote engine.
-    let worker = dataset.clone();
-    let main_query = lang_query.clone();
-    let main = tokio::task::spawn_blocking(move || -> Result<Vec<Item>> {
-        let mut main = Vec::new();
-        for path in MAIN {
-            let labels = labels_of(&worker, &entity_iri(worker.base(), path))?;
-            if let Some(label) = label_in(labels.iter(), lang.code()) {
-                main.push(Item {
-                    href: format!("/page/{path}{main_query}"),
-                    name: Text {
-                        value: label.value().to_owned(),
-                        lang: label.language().map(html_lang).unwrap_or_default(),
-                    },
-                    count: 0,
-                });
-            }
-        }
-        Ok(main)
-    })
-    .await??;
+    let (worker, main_query) = (dataset.clone(), lang_query.clone());
+    let main = blocking(move || main_entities(&worker, lang, &main_query)).await?;
     let events = state.dated_events(dataset).await?;
     let timeline = timeline(dataset, &events, None, lang, &lang_query)?;
     let html = HomePage {
@@ -92,6 +75,25 @@ pub async fn get(
         "Accept-Language",
         &validators,
     ))
+}
+
+/// The main entities of the dataset, named in `lang`, linked to their pages.
+pub fn main_entities(dataset: &Dataset, lang: Lang, lang_query: &str) -> Result<Vec<Item>> {
+    let mut main = Vec::new();
+    for path in MAIN {
+        let labels = labels_of(dataset, &entity_iri(dataset.base(), path))?;
+        if let Some(label) = label_in(labels.iter(), lang.code()) {
+            main.push(Item {
+                href: format!("/page/{path}{lang_query}"),
+                name: Text {
+                    value: label.value().to_owned(),
+                    lang: label.language().map(html_lang).unwrap_or_default(),
+                },
+                count: 0,
+            });
+        }
+    }
+    Ok(main)
 }
 
 impl HomePage {

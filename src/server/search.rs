@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::SharedState;
-use super::page::{PageParams, reader_language};
+use super::page::{PageParams, blocking, reader_language};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::negotiate::negotiate;
@@ -42,32 +42,13 @@ pub async fn get(
     Query(params): Query<SearchParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let json = match params.format.as_deref() {
-        Some("json") => true,
-        Some("html") => false,
-        Some(other) => {
-            return Err(Error::NotAcceptable {
-                requested: format!("format={other}"),
-                offered: vec!["application/json", "text/html"],
-            });
-        }
-        None => negotiate(&headers, &["text/html", "application/json"])? == "application/json",
+    let json = wants_json(&params, &headers)?;
+    let language = PageParams {
+        lang: params.lang.clone(),
+        ..Default::default()
     };
-    let (lang, chosen) = reader_language(
-        &PageParams {
-            lang: params.lang.clone(),
-            ..Default::default()
-        },
-        &headers,
-    );
-    let text: String = params
-        .q
-        .as_deref()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(MAX_QUERY_CHARS)
-        .collect();
+    let (lang, chosen) = reader_language(&language, &headers);
+    let text = query_text(&params);
     let limit = params.limit.unwrap_or(10).clamp(1, MAX_LIMIT);
     let results = if text.is_empty() {
         Vec::new()
@@ -75,7 +56,7 @@ pub async fn get(
         let dataset = state.dataset()?;
         let index = state.search_index(&dataset).await?;
         let query = text.clone();
-        tokio::task::spawn_blocking(move || index.search(&query, lang, limit)).await??
+        blocking(move || index.search(&query, lang, limit)).await?
     };
     let mut response = if json {
         Json(Answer {
@@ -109,6 +90,31 @@ pub async fn get(
         HeaderValue::from_static("public, max-age=60"),
     );
     Ok(response)
+}
+
+/// Whether the answer is JSON (`?format=json` or Accept) or the HTML page.
+fn wants_json(params: &SearchParams, headers: &HeaderMap) -> Result<bool> {
+    match params.format.as_deref() {
+        Some("json") => Ok(true),
+        Some("html") => Ok(false),
+        Some(other) => Err(Error::NotAcceptable {
+            requested: format!("format={other}"),
+            offered: vec!["application/json", "text/html"],
+        }),
+        None => Ok(negotiate(headers, &["text/html", "application/json"])? == "application/json"),
+    }
+}
+
+/// The text searched for: `q`, trimmed, at most [`MAX_QUERY_CHARS`].
+fn query_text(params: &SearchParams) -> String {
+    params
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect()
 }
 
 #[derive(Template)]

@@ -9,11 +9,14 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::SharedState;
 use super::http_cache::Validators;
-use crate::dataset_description::{Distribution, void_description};
-use crate::error::{Error, Result};
+use super::page::blocking;
+use crate::config::BaseIri;
+use crate::dataset_description::DatasetStats;
+use crate::dataset_description::void_dcat::{distributions, void_document};
+use crate::error::Result;
 use crate::negotiate::negotiate;
-use crate::sparql::rdf_serializer;
 use crate::terms::compact_iri;
+use oxigraph::io::RdfFormat;
 
 const TYPES: &[&str] = &[
     "text/turtle",
@@ -45,71 +48,51 @@ pub async fn get(State(state): State<SharedState>, headers: HeaderMap) -> Result
         return Ok(validators.not_modified());
     }
     let dumps = super::dumps::current(&state, &dataset).await?;
-    let distributions: Vec<Distribution> = dumps
-        .files
-        .iter()
-        .map(|f| Distribution {
-            url: dataset.base().resolve(&format!("dumps/{}", f.name)),
-            media_type: f.media_type.to_owned(),
-            compressed: f.compressed,
-            bytes: f.len,
-            sha256: f.sha256.clone(),
-        })
-        .collect();
     let stats = state.stats(&dataset).await?;
-    let worker = dataset.clone();
-    let html = media_type == "text/html";
-    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        let base = worker.base();
-        if html {
-            let page = VoidPage {
-                triples: stats.triples,
-                entities: stats.entities,
-                classes: stats
-                    .classes
-                    .iter()
-                    .map(|(c, n)| {
-                        let curie = compact_iri(c.as_str(), base);
-                        (format!("/class/{curie}"), curie, *n)
-                    })
-                    .collect(),
-                properties: stats
-                    .properties
-                    .iter()
-                    .map(|(p, n)| (compact_iri(p.as_str(), base), *n))
-                    .collect(),
-            };
-            return page.render().map(String::into_bytes).map_err(Error::from);
-        }
-        let format = oxigraph::io::RdfFormat::from_media_type(media_type)
-            .unwrap_or(oxigraph::io::RdfFormat::Turtle);
-        let mut serializer = rdf_serializer(format, base)
-            .with_prefix("void", "http://rdfs.org/ns/void#")
-            .and_then(|s| s.with_prefix("dcat", "http://www.w3.org/ns/dcat#"))
-            .map_err(|e| Error::Internal(format!("a prefix of the description: {e}")))?
-            .for_writer(Vec::new());
-        for triple in void_description(&worker, &stats, &distributions) {
-            serializer.serialize_triple(&triple)?;
-        }
-        Ok(serializer.finish()?)
-    })
-    .await??;
-    let mut response = if html {
-        Html(body).into_response()
+    let mut response = if media_type == "text/html" {
+        let page = VoidPage::new(&stats, dataset.base());
+        Html(page.render()?).into_response()
     } else {
-        let mut r = body.into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_str(&format!("{media_type}; charset=utf-8"))
-                .unwrap_or(HeaderValue::from_static("text/turtle")),
-        );
-        r
+        let distributions = distributions(&dataset, &dumps);
+        let format = RdfFormat::from_media_type(media_type).unwrap_or(RdfFormat::Turtle);
+        let body =
+            blocking(move || void_document(&dataset, &stats, &distributions, format)).await?;
+        let mut response = body.into_response();
+        let content_type = HeaderValue::from_str(&format!("{media_type}; charset=utf-8"))
+            .unwrap_or(HeaderValue::from_static("text/turtle"));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+        response
     };
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
     validators.apply(&mut response);
     Ok(response)
+}
+
+impl VoidPage {
+    /// The page's counts, each class linked to its members.
+    fn new(stats: &DatasetStats, base: &BaseIri) -> Self {
+        VoidPage {
+            triples: stats.triples,
+            entities: stats.entities,
+            classes: stats
+                .classes
+                .iter()
+                .map(|(c, n)| {
+                    let curie = compact_iri(c.as_str(), base);
+                    (format!("/class/{curie}"), curie, *n)
+                })
+                .collect(),
+            properties: stats
+                .properties
+                .iter()
+                .map(|(p, n)| (compact_iri(p.as_str(), base), *n))
+                .collect(),
+        }
+    }
 }
 
 impl VoidPage {

@@ -77,44 +77,8 @@ pub async fn post(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let mut parts = content_type.split(';').map(str::trim);
-    let essence = parts.next().unwrap_or_default().to_owned();
-    let charset_ok = parts
-        .filter_map(|p| p.strip_prefix("charset="))
-        .all(|c| c.trim_matches('"') == "utf-8");
-    if !charset_ok {
-        return Err(Error::UnsupportedMediaType(
-            "only the UTF-8 charset is accepted".to_owned(),
-        ));
-    }
-    let url_parameters =
-        || ProtocolRequest::from_urlencoded(raw.as_deref().unwrap_or_default().as_bytes());
-    let body_text = || {
-        String::from_utf8(body.to_vec())
-            .map_err(|_| Error::BadRequest("the request body is not valid UTF-8".to_owned()))
-    };
-    let request = match essence.as_str() {
-        "application/x-www-form-urlencoded" => ProtocolRequest::from_urlencoded(&body)?,
-        "application/sparql-query" => {
-            let mut request = url_parameters()?;
-            request.query = Some(body_text()?);
-            request.update = None;
-            request
-        }
-        "application/sparql-update" => {
-            let mut request = url_parameters()?;
-            request.update = Some(body_text()?);
-            request.query = None;
-            request
-        }
-        _ => {
-            return Err(Error::UnsupportedMediaType(
-                "POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query, an update as application/x-www-form-urlencoded (update=...) or application/sparql-update".to_owned(),
-            ));
-        }
-    };
+        .unwrap_or_default();
+    let request = ProtocolRequest::from_post(content_type, raw.as_deref(), &body)?;
     if request.update.is_some() {
         return answer_update(state, headers, request).await;
     }

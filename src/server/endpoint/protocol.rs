@@ -133,3 +133,46 @@ pub(super) fn choose_format(
     })?;
     Ok((chosen.media_type(), result_format))
 }
+
+impl ProtocolRequest {
+    /// A POSTed request: a form, or a query or update as the body (with the
+    /// other parameters in the URL). Only UTF-8 is accepted.
+    pub fn from_post(content_type: &str, url_query: Option<&str>, body: &[u8]) -> Result<Self> {
+        let content_type = content_type.to_ascii_lowercase();
+        let mut parts = content_type.split(';').map(str::trim);
+        let essence = parts.next().unwrap_or_default().to_owned();
+        let charset_ok = parts
+            .filter_map(|p| p.strip_prefix("charset="))
+            .all(|c| c.trim_matches('"') == "utf-8");
+        if !charset_ok {
+            return Err(Error::UnsupportedMediaType(
+                "only the UTF-8 charset is accepted".to_owned(),
+            ));
+        }
+        let url_parameters = || Self::from_urlencoded(url_query.unwrap_or_default().as_bytes());
+        let body_text = || {
+            String::from_utf8(body.to_vec())
+                .map_err(|_| Error::BadRequest("the request body is not valid UTF-8".to_owned()))
+        };
+        Ok(match essence.as_str() {
+            "application/x-www-form-urlencoded" => Self::from_urlencoded(body)?,
+            "application/sparql-query" => {
+                let mut request = url_parameters()?;
+                request.query = Some(body_text()?);
+                request.update = None;
+                request
+            }
+            "application/sparql-update" => {
+                let mut request = url_parameters()?;
+                request.update = Some(body_text()?);
+                request.query = None;
+                request
+            }
+            _ => {
+                return Err(Error::UnsupportedMediaType(
+                    "POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query, an update as application/x-www-form-urlencoded (update=...) or application/sparql-update".to_owned(),
+                ));
+            }
+        })
+    }
+}

@@ -87,7 +87,7 @@ fn sparqlwrapper_and_rdflib_get_the_right_answers() {
 #[test]
 fn rdflib_and_pyld_read_every_document_and_dump() {
     let python = required_python();
-    let server = Server::start(&[]);
+    let server = common::shared();
     let out = Command::new(python)
         .arg(common::repo().join("tests/python/rdf_documents.py"))
         .arg(&server.url)
@@ -108,7 +108,7 @@ fn rdflib_and_pyld_read_every_document_and_dump() {
 #[test]
 fn real_clients_in_their_default_settings() {
     let python = required_python();
-    let server = Server::start(&[]);
+    let server = common::shared();
     let sitemap = server.get("/sitemap.xml").send().unwrap().text().unwrap();
     // Xi Jinping, and one entity of each other kind the sitemap lists first.
     let mut paths = vec!["person/xi-jinping".to_owned()];
@@ -157,7 +157,7 @@ fn required_python() -> String {
 /// dumps and fragment pages with its own Accept header, as it does by default.
 #[test]
 fn rapper_reads_entity_iris_dumps_and_fragments() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let count = |args: &[&str], url: &str| -> usize {
         let out = Command::new("rapper")
             .arg("-c")

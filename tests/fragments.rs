@@ -130,21 +130,21 @@ fn published(server: &Server, quad: &Quad) -> String {
 
 #[test]
 fn following_next_links_gives_every_quad_once_with_the_right_count() {
-    let server = Server::start(&[]);
-    let data = served_dataset(&server);
+    let server = common::shared();
+    let data = served_dataset(server);
     let mut expected: Vec<String> = data
         .iter()
-        .map(|q| published(&server, &q.unwrap()))
+        .map(|q| published(server, &q.unwrap()))
         .collect();
     expected.sort();
     let mut url = format!("{}/fragments", server.url);
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
-        let page = Page::get(&server, &url);
+        let page = Page::get(server, &url);
         assert_eq!(page.count(&url), expected.len(), "{url}");
         assert!(page.data.len() <= 100);
-        seen.extend(page.data.iter().map(|q| published(&server, q)));
+        seen.extend(page.data.iter().map(|q| published(server, q)));
         pages += 1;
         match page.next(&url) {
             Some(next) => {
@@ -231,8 +231,8 @@ fn a_huge_pattern_is_counted_only_to_the_limit_and_still_pages_to_its_end() {
 
 #[test]
 fn each_pattern_gives_exactly_its_matches_and_count() {
-    let server = Server::start(&[]);
-    let data = served_dataset(&server);
+    let server = common::shared();
+    let data = served_dataset(server);
     let base = format!("{}/", server.url);
     let beijing = format!("{base}id/place/beijing");
     let union = format!("{base}fragments#union");
@@ -281,8 +281,8 @@ fn each_pattern_gives_exactly_its_matches_and_count() {
     ];
     for (pattern, query) in cases {
         let pairs: Vec<(&str, &str)> = pattern.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let url = query_url(&server, &pairs);
-        let page = Page::get(&server, &url);
+        let url = query_url(server, &pairs);
+        let page = Page::get(server, &url);
         let query = format!("BASE <{base}id/>\n{query}");
         let expected = common::select(&data, &query).len();
         assert!(
@@ -307,15 +307,15 @@ fn a_blank_node_can_be_asked_about_by_its_skolem_iri() {
     if common::engines::embedded_only("an engine's blank nodes cannot be looked up by name") {
         return;
     }
-    let server = Server::start(&[]);
-    let url = query_url(&server, &[("predicate", "http://www.w3.org/ns/oa#hasBody")]);
-    let page = Page::get(&server, &url);
+    let server = common::shared();
+    let url = query_url(server, &[("predicate", "http://www.w3.org/ns/oa#hasBody")]);
+    let page = Page::get(server, &url);
     let Some(Term::NamedNode(body)) = page.data.first().map(|q| q.object.clone()) else {
         panic!("no annotation body")
     };
     assert!(body.as_str().contains("/.well-known/genid/"), "{body}");
-    let url = query_url(&server, &[("subject", body.as_str())]);
-    let page = Page::get(&server, &url);
+    let url = query_url(server, &[("subject", body.as_str())]);
+    let page = Page::get(server, &url);
     assert!(page.count(&url) > 0, "nothing about {body}");
     assert!(
         page.data
@@ -326,9 +326,9 @@ fn a_blank_node_can_be_asked_about_by_its_skolem_iri() {
 
 #[test]
 fn the_metadata_declares_the_quad_pattern_form_and_the_default_graph() {
-    let server = Server::start(&[]);
-    let url = query_url(&server, &[("predicate", "http://schema.org/location")]);
-    let page = Page::get(&server, &url);
+    let server = common::shared();
+    let url = query_url(server, &[("predicate", "http://schema.org/location")]);
+    let page = Page::get(server, &url);
     let fragments = format!("{}/fragments", server.url);
     let search = page
         .hydra(&format!("{fragments}#dataset"), "search")
@@ -366,9 +366,9 @@ fn the_metadata_declares_the_quad_pattern_form_and_the_default_graph() {
 
 #[test]
 fn formats_follow_accept_and_format_and_the_triple_formats_parse() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let url = query_url(
-        &server,
+        server,
         &[("subject", &format!("{}/id/place/beijing", server.url))],
     );
     for (accept, format) in [
@@ -431,7 +431,7 @@ fn formats_follow_accept_and_format_and_the_triple_formats_parse() {
 
 #[test]
 fn characters_an_iri_cannot_hold_in_the_address_do_not_break_the_document() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     // `{`, `}`, `|` and `^` reach the server unescaped from some clients.
     let url = format!("{}/fragments?x={{a|b^c}}", server.url);
     let response = reqwest::blocking::Client::new()
@@ -454,14 +454,14 @@ fn characters_an_iri_cannot_hold_in_the_address_do_not_break_the_document() {
 
 #[test]
 fn a_malformed_term_is_a_400_that_names_the_parameter() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     for (pairs, says) in [
         (vec![("subject", "not an iri")], "subject="),
         (vec![("object", "\"unclosed")], "closing quote"),
         (vec![("object", "\"x\"@not a tag")], "language tag"),
         (vec![("graph", "http://x/ y")], "graph="),
     ] {
-        let response = reqwest::blocking::get(query_url(&server, &pairs)).unwrap();
+        let response = reqwest::blocking::get(query_url(server, &pairs)).unwrap();
         assert_eq!(response.status(), 400, "{pairs:?}");
         let text = response.text().unwrap();
         assert!(text.contains(says), "{pairs:?}: {text}");
@@ -470,7 +470,7 @@ fn a_malformed_term_is_a_400_that_names_the_parameter() {
 
 #[test]
 fn browsers_get_a_form_the_triples_as_links_and_page_links() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let html = |path: &str| server.html(path);
     let page =
         html("/fragments?predicate=http%3A%2F%2Fwww.w3.org%2F2000%2F01%2Frdf-schema%23label");
@@ -600,8 +600,8 @@ fn comunica_reads_the_fragments_through_another_address_than_the_base() {
 #[test]
 fn comunica_answers_every_example_query_from_the_fragments_and_from_sparql() {
     let node_dir = required_comunica();
-    let server = Server::start(&[]);
-    let data = served_dataset(&server);
+    let server = common::shared();
+    let data = served_dataset(server);
     let base = format!("{}/", server.url);
     let mut cases = Vec::new();
     let mut expected = BTreeMap::new();

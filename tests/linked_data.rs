@@ -38,7 +38,7 @@ fn header(response: &Response, name: &str) -> String {
 
 #[test]
 fn entity_iris_redirect_by_accept() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     for (accept, location) in [
         (None, format!("/page/{XI}")),
         (Some("*/*"), format!("/page/{XI}")),
@@ -60,26 +60,26 @@ fn entity_iris_redirect_by_accept() {
         ),
         (Some("text/*"), format!("/page/{XI}")),
     ] {
-        let r = get(&server, &format!("/id/{XI}"), accept);
+        let r = get(server, &format!("/id/{XI}"), accept);
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{accept:?}");
         assert_eq!(header(&r, "location"), location, "{accept:?}");
         assert!(header(&r, "vary").contains("Accept"));
         assert!(header(&r, "link").contains("rel=\"describes\""));
     }
     let r = get(
-        &server,
+        server,
         &format!("/id/{XI}?format=jsonld"),
         Some("text/html"),
     );
     assert_eq!(header(&r, "location"), format!("/data/{XI}.jsonld"));
-    let r = get(&server, &format!("/id/{XI}"), Some("image/png"));
+    let r = get(server, &format!("/id/{XI}"), Some("image/png"));
     assert_eq!(r.status(), StatusCode::NOT_ACCEPTABLE);
 }
 
 #[test]
 fn unknown_iris_are_404_for_people_and_machines() {
-    let server = Server::start(&[]);
-    let page = get(&server, "/id/person/nobody", Some("text/html"));
+    let server = common::shared();
+    let page = get(server, "/id/person/nobody", Some("text/html"));
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     assert!(header(&page, "content-type").starts_with("text/html"));
     assert!(
@@ -87,7 +87,7 @@ fn unknown_iris_are_404_for_people_and_machines() {
             .unwrap()
             .contains("not an entity of this dataset")
     );
-    let text = get(&server, "/id/person/nobody", Some("text/turtle"));
+    let text = get(server, "/id/person/nobody", Some("text/turtle"));
     assert_eq!(text.status(), StatusCode::NOT_FOUND);
     assert!(header(&text, "content-type").starts_with("text/plain"));
     for path in [
@@ -98,7 +98,7 @@ fn unknown_iris_are_404_for_people_and_machines() {
         "/id/a%20b",
     ] {
         assert_eq!(
-            get(&server, path, None).status(),
+            get(server, path, None).status(),
             StatusCode::NOT_FOUND,
             "{path}"
         );
@@ -107,14 +107,14 @@ fn unknown_iris_are_404_for_people_and_machines() {
 
 #[test]
 fn suffix_format_parameter_and_accept_agree() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     for (ext, name, media_type) in [
         ("ttl", "turtle", "text/turtle"),
         ("jsonld", "jsonld", "application/ld+json"),
         ("nt", "ntriples", "application/n-triples"),
         ("rdf", "rdfxml", "application/rdf+xml"),
     ] {
-        let by_suffix = get(&server, &format!("/data/{XI}.{ext}"), None);
+        let by_suffix = get(server, &format!("/data/{XI}.{ext}"), None);
         assert_eq!(by_suffix.status(), 200);
         assert!(header(&by_suffix, "content-type").starts_with(media_type));
         let link = header(&by_suffix, "link");
@@ -132,10 +132,10 @@ fn suffix_format_parameter_and_accept_agree() {
         };
         assert!(link.contains(&alternate), "{link}");
         let suffix_bytes = by_suffix.bytes().unwrap();
-        let by_param = get(&server, &format!("/data/{XI}?format={name}"), None)
+        let by_param = get(server, &format!("/data/{XI}?format={name}"), None)
             .bytes()
             .unwrap();
-        let by_accept = get(&server, &format!("/data/{XI}"), Some(media_type));
+        let by_accept = get(server, &format!("/data/{XI}"), Some(media_type));
         assert_eq!(
             header(&by_accept, "content-location"),
             format!("/data/{XI}.{ext}")
@@ -143,19 +143,19 @@ fn suffix_format_parameter_and_accept_agree() {
         assert_eq!(suffix_bytes, by_param, "{ext}");
         assert_eq!(suffix_bytes, by_accept.bytes().unwrap(), "{ext}");
     }
-    let conflict = get(&server, &format!("/data/{XI}.ttl?format=jsonld"), None);
+    let conflict = get(server, &format!("/data/{XI}.ttl?format=jsonld"), None);
     assert_eq!(conflict.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
-        get(&server, &format!("/data/{XI}"), Some("image/png")).status(),
+        get(server, &format!("/data/{XI}"), Some("image/png")).status(),
         StatusCode::NOT_ACCEPTABLE
     );
 }
 
 #[test]
 fn a_document_describes_its_entity_fully() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let ttl = get(
-        &server,
+        server,
         "/data/event/cpc-world-political-parties-dialogue-2017.nt",
         None,
     )
@@ -188,8 +188,8 @@ fn a_document_describes_its_entity_fully() {
 
 #[test]
 fn pages_come_in_english_and_chinese() {
-    let server = Server::start(&[]);
-    let en = get(&server, &format!("/page/{XI}"), Some("text/html"));
+    let server = common::shared();
+    let en = get(server, &format!("/page/{XI}"), Some("text/html"));
     assert_eq!(header(&en, "content-language"), "en");
     assert!(header(&en, "vary").contains("Accept-Language"));
     let en = en.text().unwrap();
@@ -225,9 +225,9 @@ fn pages_come_in_english_and_chinese() {
 
 #[test]
 fn a_page_shows_facts_quotes_links_and_alternates() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let page = get(
-        &server,
+        server,
         "/page/event/cpc-world-political-parties-dialogue-2017",
         Some("text/html"),
     )
@@ -259,7 +259,7 @@ fn a_page_shows_facts_quotes_links_and_alternates() {
 
 #[test]
 fn caching_headers_and_304() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     for path in [
         format!("/page/{XI}"),
         format!("/data/{XI}.ttl"),
@@ -267,7 +267,7 @@ fn caching_headers_and_304() {
         "/dumps/dialogue-graph.nt".to_owned(),
         "/.well-known/void".to_owned(),
     ] {
-        let first = get(&server, &path, None);
+        let first = get(server, &path, None);
         assert_eq!(first.status(), 200, "{path}");
         let etag = header(&first, "etag");
         let modified = header(&first, "last-modified");
@@ -302,7 +302,7 @@ fn caching_headers_and_304() {
 
 #[test]
 fn responses_are_compressed_when_asked() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = Client::builder()
         .build()
         .unwrap()
@@ -321,7 +321,7 @@ fn responses_are_compressed_when_asked() {
 
 #[test]
 fn head_works_on_every_kind_of_route() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     for path in [
         "/",
         &format!("/id/{XI}"),
@@ -419,8 +419,8 @@ fn dumps_are_files_that_resume_with_ranges_and_go_when_the_data_changes() {
 
 #[test]
 fn dumps_are_listed_with_sizes_and_checksums_and_match_the_cli() {
-    let server = Server::start(&[]);
-    let index = get(&server, "/dumps/", None).text().unwrap();
+    let server = common::shared();
+    let index = get(server, "/dumps/", None).text().unwrap();
     let names = ["ttl", "jsonld", "nt", "nq"].map(|e| format!("dialogue-graph.{e}"));
     for name in &names {
         assert!(index.contains(&format!("href=\"/dumps/{name}\"")), "{name}");
@@ -428,18 +428,18 @@ fn dumps_are_listed_with_sizes_and_checksums_and_match_the_cli() {
             index.contains(&format!("href=\"/dumps/{name}.gz\"")),
             "{name}.gz"
         );
-        let plain = get(&server, &format!("/dumps/{name}"), None);
+        let plain = get(server, &format!("/dumps/{name}"), None);
         assert_eq!(plain.status(), 200);
         let length: usize = header(&plain, "content-length").parse().unwrap();
         let bytes = plain.bytes().unwrap();
         assert_eq!(length, bytes.len());
-        let sha = get(&server, &format!("/dumps/{name}.sha256"), None)
+        let sha = get(server, &format!("/dumps/{name}.sha256"), None)
             .text()
             .unwrap();
         let digest = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
         assert_eq!(sha, format!("{digest}  {name}\n"));
         assert!(index.contains(&digest));
-        let gz = get(&server, &format!("/dumps/{name}.gz"), None)
+        let gz = get(server, &format!("/dumps/{name}.gz"), None)
             .bytes()
             .unwrap();
         let mut unzipped = Vec::new();
@@ -497,7 +497,7 @@ fn dumps_are_listed_with_sizes_and_checksums_and_match_the_cli() {
             );
         }
     }
-    let context: serde_json::Value = get(&server, "/context.jsonld", None).json().unwrap();
+    let context: serde_json::Value = get(server, "/context.jsonld", None).json().unwrap();
     assert_eq!(context["@context"]["schema"], "http://schema.org/");
 }
 
@@ -537,8 +537,8 @@ fn blank_nodes_unnamed(bytes: &[u8], format: &str) -> Vec<String> {
 
 #[test]
 fn dataset_description_says_what_is_here() {
-    let server = Server::start(&[]);
-    let void = get(&server, "/.well-known/void", Some("text/turtle"));
+    let server = common::shared();
+    let void = get(server, "/.well-known/void", Some("text/turtle"));
     assert!(header(&void, "content-type").starts_with("text/turtle"));
     let text = void.text().unwrap();
     let triples: Vec<_> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
@@ -585,7 +585,7 @@ fn dataset_description_says_what_is_here() {
         [iana("application/gzip")]
     );
     assert!(said("dialogue-graph.nq", "compressFormat").is_empty());
-    let html = get(&server, "/.well-known/void", Some("text/html,*/*;q=0.8"))
+    let html = get(server, "/.well-known/void", Some("text/html,*/*;q=0.8"))
         .text()
         .unwrap();
     assert!(html.contains("Dataset description") && html.contains("/class/schema:Event"));
@@ -593,8 +593,8 @@ fn dataset_description_says_what_is_here() {
 
 #[test]
 fn every_page_in_the_sitemap_answers() {
-    let server = Server::start(&[]);
-    let sitemap = get(&server, "/sitemap.xml", None).text().unwrap();
+    let server = common::shared();
+    let sitemap = get(server, "/sitemap.xml", None).text().unwrap();
     let urls: Vec<&str> = sitemap
         .split("<loc>")
         .skip(1)
@@ -618,45 +618,45 @@ fn every_page_in_the_sitemap_answers() {
 
 #[test]
 fn class_pages_list_their_members() {
-    let server = Server::start(&[]);
-    let classes = get(&server, "/classes", None).text().unwrap();
+    let server = common::shared();
+    let classes = get(server, "/classes", None).text().unwrap();
     assert!(classes.contains("href=\"/class/schema:Event\""));
-    let events = get(&server, "/class/schema:Event", None).text().unwrap();
+    let events = get(server, "/class/schema:Event", None).text().unwrap();
     assert!(
         events.contains("19th CPC National Congress")
             && events.contains("href=\"/page/event/19th-cpc-national-congress\"")
     );
-    let zh = get(&server, "/class/schema:Event?lang=zh", None)
+    let zh = get(server, "/class/schema:Event?lang=zh", None)
         .text()
         .unwrap();
     assert!(zh.contains("党的十九大"));
     assert_eq!(
-        get(&server, "/class/schema:Nothing", None).status(),
+        get(server, "/class/schema:Nothing", None).status(),
         StatusCode::NOT_FOUND
     );
 }
 
 #[test]
 fn the_vocabulary_dereferences() {
-    let server = Server::start(&[]);
-    let ns = get(&server, "/ns", Some("text/turtle"));
+    let server = common::shared();
+    let ns = get(server, "/ns", Some("text/turtle"));
     assert_eq!(ns.status(), StatusCode::SEE_OTHER);
     assert_eq!(header(&ns, "location"), "/ontology.ttl");
     assert_eq!(
-        header(&get(&server, "/ns", Some("text/html")), "location"),
+        header(&get(server, "/ns", Some("text/html")), "location"),
         "/ontology"
     );
-    let html = get(&server, "/ontology", Some("text/html")).text().unwrap();
+    let html = get(server, "/ontology", Some("text/html")).text().unwrap();
     assert!(
         html.contains("id=\"organisationCountExclusiveMinimum\"") && html.contains("Not a count")
     );
-    let ttl = get(&server, "/ontology", Some("text/turtle"))
+    let ttl = get(server, "/ontology", Some("text/turtle"))
         .text()
         .unwrap();
     assert!(ttl.contains("owl:Ontology"));
     // A dg: term on a page links to its definition.
     let page = get(
-        &server,
+        server,
         "/page/group/cpc-world-political-parties-dialogue-2017-participants",
         None,
     )
@@ -667,8 +667,8 @@ fn the_vocabulary_dereferences() {
 
 #[test]
 fn home_page_points_everywhere() {
-    let server = Server::start(&[]);
-    let home = get(&server, "/", Some("text/html")).text().unwrap();
+    let server = common::shared();
+    let home = get(server, "/", Some("text/html")).text().unwrap();
     for link in [
         "/sparql",
         "/dumps/",
@@ -683,8 +683,8 @@ fn home_page_points_everywhere() {
 
 #[test]
 fn an_evidence_page_shows_its_sentence_and_the_facts_it_supports() {
-    let server = Server::start(&[]);
-    let page = get(&server, "/page/evidence/en-8", Some("text/html"))
+    let server = common::shared();
+    let page = get(server, "/page/evidence/en-8", Some("text/html"))
         .text()
         .unwrap();
     assert!(page.contains(
@@ -696,9 +696,9 @@ fn an_evidence_page_shows_its_sentence_and_the_facts_it_supports() {
 
 #[test]
 fn pages_draw_the_neighbourhood_and_events_the_timeline() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let page = get(
-        &server,
+        server,
         "/page/event/cpc-world-political-parties-dialogue-2017",
         None,
     )
@@ -726,16 +726,14 @@ fn pages_draw_the_neighbourhood_and_events_the_timeline() {
         .expect("no timeline on an event page")..];
     assert!(timeline.contains("19th CPC National Congress · 2017-10 (year inferred)"));
     assert!(timeline.contains("2017-11-30 – 2017-12-03"));
-    let home = get(&server, "/?lang=zh", None).text().unwrap();
+    let home = get(server, "/?lang=zh", None).text().unwrap();
     assert!(
         home.contains("<figure class=\"timeline\">")
             && home.contains("党的十九大 · 2017-10 (年份为推断)")
     );
     assert!(home.contains("href=\"/page/event/19th-cpc-national-congress?lang=zh\""));
     // A person is not an event: no timeline, but a diagram.
-    let xi = get(&server, "/page/person/xi-jinping", None)
-        .text()
-        .unwrap();
+    let xi = get(server, "/page/person/xi-jinping", None).text().unwrap();
     assert!(
         xi.contains("<figure class=\"diagram\">") && !xi.contains("<figure class=\"timeline\">")
     );
@@ -743,9 +741,9 @@ fn pages_draw_the_neighbourhood_and_events_the_timeline() {
 
 #[test]
 fn the_summary_is_a_sentence_of_the_page_in_the_readers_language() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let en = get(
-        &server,
+        server,
         "/page/event/cpc-world-political-parties-dialogue-2017",
         None,
     )
@@ -758,7 +756,7 @@ fn the_summary_is_a_sentence_of_the_page_in_the_readers_language() {
         &summary[..120]
     );
     let zh = get(
-        &server,
+        server,
         "/page/event/cpc-world-political-parties-dialogue-2017?lang=zh",
         None,
     )
@@ -855,14 +853,14 @@ fn hubs_are_paged_with_next_and_previous_links() {
 /// hit with the same bytes, and /metrics counts it.
 #[test]
 fn rendered_pages_are_cached_per_data_version() {
-    let server = Server::start(&[]);
-    let first = get(&server, "/page/place/beijing", Some("text/html"));
+    let server = common::shared();
+    let first = get(server, "/page/place/beijing", Some("text/html"));
     let etag = header(&first, "etag");
     let first = first.text().unwrap();
-    let second = get(&server, "/page/place/beijing", Some("text/html"));
+    let second = get(server, "/page/place/beijing", Some("text/html"));
     assert_eq!(header(&second, "etag"), etag);
     assert_eq!(second.text().unwrap(), first);
-    let metrics = get(&server, "/metrics", None).text().unwrap();
+    let metrics = get(server, "/metrics", None).text().unwrap();
     assert!(
         metrics
             .contains("dialogue_graph_cache_lookups_total{cache=\"responses\",result=\"hit\"} 1"),
@@ -885,8 +883,8 @@ fn the_shapes_decide_the_order_and_names_of_property_groups() {
             .map(|h| h.split("</h2>").next().unwrap().to_owned())
             .collect()
     };
-    let server = Server::start(&[]);
-    let before = heads(&server, &format!("/page/{XI}"));
+    let server = common::shared();
+    let before = heads(server, &format!("/page/{XI}"));
     assert_eq!(before[0], "Names", "{before:?}");
     assert!(before.contains(&"Elsewhere".to_owned()), "{before:?}");
 

@@ -64,22 +64,22 @@ fn form(server: &Server, pairs: &[(&str, &str)]) -> Response {
 
 #[test]
 fn query_get() {
-    let server = Server::start(&[]);
-    let body = get_json(&server, &[("query", ASK_TRUE)]);
+    let server = common::shared();
+    let body = get_json(server, &[("query", ASK_TRUE)]);
     assert_eq!(body["boolean"], true);
 }
 
 #[test]
 fn query_post_form() {
-    let server = Server::start(&[]);
-    assert_eq!(json(form(&server, &[("query", ASK_TRUE)]))["boolean"], true);
+    let server = common::shared();
+    assert_eq!(json(form(server, &[("query", ASK_TRUE)]))["boolean"], true);
 }
 
 #[test]
 fn query_post_direct() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let response = client()
-        .post(sparql(&server))
+        .post(sparql(server))
         .header("Content-Type", "application/sparql-query")
         .header("Accept", "application/sparql-results+json")
         .body(ASK_TRUE)
@@ -91,17 +91,17 @@ fn query_post_direct() {
 #[test]
 fn query_dataset_default_graph() {
     // With default-graph-uri = the links graph, the facts are not in the default graph.
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "SELECT ?s WHERE { ?s schema:startDate ?d }";
-    let facts = graph(&server, FACTS);
-    let links = graph(&server, LINKS);
+    let facts = graph(server, FACTS);
+    let links = graph(server, LINKS);
     let with_facts = get_json(
-        &server,
+        server,
         &[("query", q), ("default-graph-uri", facts.as_str())],
     );
     assert_eq!(count(&with_facts), 1);
     let with_links = get_json(
-        &server,
+        server,
         &[("query", q), ("default-graph-uri", links.as_str())],
     );
     assert_eq!(count(&with_links), 0);
@@ -109,11 +109,11 @@ fn query_dataset_default_graph() {
 
 #[test]
 fn query_dataset_default_graphs_get() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "SELECT ?s ?o WHERE { ?s schema:startDate|schema:sameAs ?o }";
-    let (facts, links) = (graph(&server, FACTS), graph(&server, LINKS));
+    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
     let both = get_json(
-        &server,
+        server,
         &[
             ("query", q),
             ("default-graph-uri", facts.as_str()),
@@ -125,11 +125,11 @@ fn query_dataset_default_graphs_get() {
 
 #[test]
 fn query_dataset_default_graphs_post() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "SELECT ?s ?o WHERE { ?s schema:startDate|schema:sameAs ?o }";
-    let (facts, links) = (graph(&server, FACTS), graph(&server, LINKS));
+    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
     let both = json(form(
-        &server,
+        server,
         &[
             ("query", q),
             ("default-graph-uri", &facts),
@@ -141,11 +141,11 @@ fn query_dataset_default_graphs_post() {
 
 #[test]
 fn query_dataset_named_graphs_post() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }";
-    let (facts, links) = (graph(&server, FACTS), graph(&server, LINKS));
+    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
     let named = json(form(
-        &server,
+        server,
         &[
             ("query", q),
             ("named-graph-uri", &facts),
@@ -157,24 +157,21 @@ fn query_dataset_named_graphs_post() {
 
 #[test]
 fn query_dataset_named_graphs_get() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }";
-    let facts = graph(&server, FACTS);
-    let named = get_json(
-        &server,
-        &[("query", q), ("named-graph-uri", facts.as_str())],
-    );
+    let facts = graph(server, FACTS);
+    let named = get_json(server, &[("query", q), ("named-graph-uri", facts.as_str())]);
     assert_eq!(count(&named), 1);
     assert_eq!(named["results"]["bindings"][0]["g"]["value"], facts);
 }
 
 #[test]
 fn query_dataset_full() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "SELECT ?g ?o WHERE { { ?s schema:startDate ?o } UNION { GRAPH ?g { ?x schema:sameAs ?o } } }";
-    let (facts, links) = (graph(&server, FACTS), graph(&server, LINKS));
+    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
     let full = json(form(
-        &server,
+        server,
         &[
             ("query", q),
             ("default-graph-uri", &facts),
@@ -187,25 +184,25 @@ fn query_dataset_full() {
 #[test]
 fn query_multiple_dataset() {
     // FROM in the query and default-graph-uri in the request: the protocol wins.
-    let server = Server::start(&[]);
-    let links = graph(&server, LINKS);
-    let facts = graph(&server, FACTS);
+    let server = common::shared();
+    let links = graph(server, LINKS);
+    let facts = graph(server, FACTS);
     let q = "SELECT ?s WHERE { ?s schema:startDate ?d }";
     let q_from_links = format!("SELECT ?s FROM <{links}> WHERE {{ ?s schema:startDate ?d }}");
-    assert_eq!(count(&json(form(&server, &[("query", &q_from_links)]))), 0);
+    assert_eq!(count(&json(form(server, &[("query", &q_from_links)]))), 0);
     assert_eq!(
         count(&json(form(
-            &server,
+            server,
             &[("query", &q_from_links), ("default-graph-uri", &facts)]
         ))),
         1
     );
-    assert_eq!(count(&json(form(&server, &[("query", q)]))), 1);
+    assert_eq!(count(&json(form(server, &[("query", q)]))), 1);
 }
 
 #[test]
 fn query_content_type_select() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     for (accept, expected) in [
         (
             "application/sparql-results+json",
@@ -241,7 +238,7 @@ fn query_content_type_select() {
 
 #[test]
 fn query_content_type_ask() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .query(&[("query", ASK_TRUE)])
@@ -259,7 +256,7 @@ fn query_content_type_ask() {
 
 #[test]
 fn query_content_type_describe() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = format!("DESCRIBE <{}/id/person/xi-jinping>", server.url);
     let r = server
         .get("/sparql")
@@ -278,7 +275,7 @@ fn query_content_type_describe() {
 
 #[test]
 fn query_content_type_construct() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let q = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a schema:Person ; rdfs:label ?l }";
     for (accept, expected) in [
         ("text/turtle", "text/turtle"),
@@ -312,7 +309,7 @@ fn query_content_type_construct() {
 
 #[test]
 fn format_parameter_overrides_accept() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .query(&[("query", SELECT_TOPICS), ("format", "csv")])
@@ -464,8 +461,8 @@ fn updates_are_refused_without_the_token() {
 
 #[test]
 fn bad_query_method() {
-    let server = Server::start(&[]);
-    let r = client().put(sparql(&server)).body(ASK_TRUE).send().unwrap();
+    let server = common::shared();
+    let r = client().put(sparql(server)).body(ASK_TRUE).send().unwrap();
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     let allow = r.headers()["allow"].to_str().unwrap().to_owned();
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
@@ -473,7 +470,7 @@ fn bad_query_method() {
 
 #[test]
 fn bad_multiple_queries() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .query(&[("query", ASK_TRUE), ("query", ASK_TRUE)])
@@ -484,9 +481,9 @@ fn bad_multiple_queries() {
 
 #[test]
 fn bad_query_wrong_media_type() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = client()
-        .post(sparql(&server))
+        .post(sparql(server))
         .header("Content-Type", "text/plain")
         .body(ASK_TRUE)
         .send()
@@ -496,9 +493,9 @@ fn bad_query_wrong_media_type() {
 
 #[test]
 fn bad_query_missing_form_type() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = client()
-        .post(sparql(&server))
+        .post(sparql(server))
         .body(format!("query={ASK_TRUE}"))
         .send()
         .unwrap();
@@ -507,27 +504,23 @@ fn bad_query_missing_form_type() {
 
 #[test]
 fn bad_query_missing_direct_type() {
-    let server = Server::start(&[]);
-    let r = client()
-        .post(sparql(&server))
-        .body(ASK_TRUE)
-        .send()
-        .unwrap();
+    let server = common::shared();
+    let r = client().post(sparql(server)).body(ASK_TRUE).send().unwrap();
     assert!(r.status().is_client_error());
 }
 
 #[test]
 fn bad_query_non_utf8() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = client()
-        .post(sparql(&server))
+        .post(sparql(server))
         .header("Content-Type", "application/sparql-query")
         .body(b"ASK { ?s ?p \"\xff\xfe\" }".to_vec())
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = client()
-        .post(sparql(&server))
+        .post(sparql(server))
         .header(
             "Content-Type",
             "application/sparql-query; charset=ISO-8859-1",
@@ -545,7 +538,7 @@ fn bad_query_non_utf8() {
 
 #[test]
 fn bad_query_syntax() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .query(&[("query", "SELECT * WHERE { ?s ?p ?o ")])
@@ -671,7 +664,7 @@ fn query_and_update_together_are_refused() {
 
 #[test]
 fn unacceptable_accept_is_406_listing_the_offer() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .query(&[("query", SELECT_TOPICS)])
@@ -688,7 +681,7 @@ fn unacceptable_accept_is_406_listing_the_offer() {
 
 #[test]
 fn service_federation_is_off_by_default() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .query(&[(
@@ -703,16 +696,16 @@ fn service_federation_is_off_by_default() {
 
 #[test]
 fn deeply_nested_query_is_refused_and_the_server_lives() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let deep = format!(
         "ASK {{ FILTER({}1{}) }}",
         "(".repeat(20_000),
         ")".repeat(20_000)
     );
-    let r = form(&server, &[("query", &deep)]);
+    let r = form(server, &[("query", &deep)]);
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().unwrap().contains("nested"));
-    assert!(has_facts(&server));
+    assert!(has_facts(server));
 }
 
 #[test]
@@ -751,9 +744,9 @@ fn request_body_limit_holds() {
 
 #[test]
 fn cors_preflight_and_response_headers() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let preflight = client()
-        .request(reqwest::Method::OPTIONS, sparql(&server))
+        .request(reqwest::Method::OPTIONS, sparql(server))
         .header("Origin", "https://notebook.example")
         .header("Access-Control-Request-Method", "POST")
         .header("Access-Control-Request-Headers", "content-type")
@@ -846,7 +839,7 @@ fn answers_ask(server: &Server) -> bool {
 
 #[test]
 fn service_description_for_rdf_clients() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .header("Accept", "text/turtle")
@@ -872,7 +865,7 @@ fn service_description_for_rdf_clients() {
 
 #[test]
 fn browsers_get_the_query_editor_with_the_examples() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let r = server
         .get("/sparql")
         .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")

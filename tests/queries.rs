@@ -486,7 +486,7 @@ fn every_sentence_supports_some_facts() {
 /// run through that endpoint and gives that many results.
 #[test]
 fn the_examples_published_as_data_run_and_give_their_expected_counts() {
-    let server = common::Server::start(&[]);
+    let server = common::shared();
     let sparql = |query: &str| -> Result<serde_json::Value, String> {
         let response = server
             .get("/sparql")

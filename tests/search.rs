@@ -42,7 +42,7 @@ fn first_page(results: &[Value]) -> String {
 
 #[test]
 fn english_and_chinese_names_are_found_from_what_was_typed_so_far() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let xi = "/page/person/xi-jinping";
     // Whole names, prefixes of the last word, any case, and Chinese prefixes
     // and infixes all find him or the dialogue.
@@ -54,10 +54,10 @@ fn english_and_chinese_names_are_found_from_what_was_typed_so_far() {
         ("习近", "zh", xi),
         ("jinping xi", "en", xi),
     ] {
-        let found = results(&server, typed, lang);
+        let found = results(server, typed, lang);
         assert_eq!(first_page(&found), expected, "{typed}: {found:?}");
     }
-    let found = results(&server, "习近", "zh");
+    let found = results(server, "习近", "zh");
     assert_eq!(found[0]["label"], "习近平");
     assert_eq!(found[0]["other_label"], "Xi Jinping");
     assert_eq!(found[0]["lang"], "zh-hans");
@@ -67,32 +67,32 @@ fn english_and_chinese_names_are_found_from_what_was_typed_so_far() {
             .unwrap()
             .ends_with("/id/person/xi-jinping")
     );
-    let found = results(&server, "Xi", "en");
+    let found = results(server, "Xi", "en");
     assert_eq!(found[0]["label"], "Xi Jinping");
     assert_eq!(found[0]["other_label"], "习近平");
 }
 
 #[test]
 fn chinese_words_are_found_inside_longer_names() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     // 对话 ("dialogue") sits in the middle of the event's Chinese name.
-    let found = results(&server, "对话", "zh");
+    let found = results(server, "对话", "zh");
     let event = "/page/event/cpc-world-political-parties-dialogue-2017";
     assert_eq!(first_page(&found), event, "{found:?}");
     assert!(found[0]["label"].as_str().unwrap().contains("对话"));
     // Two separate words must both be there.
-    let found = results(&server, "世界 对话", "zh");
+    let found = results(server, "世界 对话", "zh");
     assert_eq!(first_page(&found), event, "{found:?}");
-    assert!(results(&server, "对话 火星", "zh").is_empty());
+    assert!(results(server, "对话 火星", "zh").is_empty());
 }
 
 #[test]
 fn ranking_puts_the_entity_before_what_merely_mentions_it() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     // The dialogue itself comes first, then the page that reports it: the
     // evidence annotations point at both alike, and are not counted as
     // links; the event is linked from other statements, the page is not.
-    let found = results(&server, "dialogue", "en");
+    let found = results(server, "dialogue", "en");
     let top: Vec<&str> = found
         .iter()
         .take(2)
@@ -107,19 +107,19 @@ fn ranking_puts_the_entity_before_what_merely_mentions_it() {
         "{found:?}"
     );
     // A name typed in full beats names that only start with it.
-    let found = results(&server, "Beijing", "en");
+    let found = results(server, "Beijing", "en");
     assert_eq!(first_page(&found), "/page/place/beijing", "{found:?}");
     assert!(found[0]["kind"].as_str().is_some(), "the kind is shown");
     // Case does not matter to the whole-name match either.
     let score = |found: &[Value], i: usize| found[i]["score"].as_f64().unwrap();
-    let lower = results(&server, "beijing", "en");
+    let lower = results(server, "beijing", "en");
     assert_eq!(score(&found, 0), score(&lower, 0));
     assert!(score(&found, 0) > 2.0 * score(&found, 1), "{found:?}");
 }
 
 #[test]
 fn classes_and_properties_are_found_and_lead_to_the_pages_that_serve_them() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     // (typed, reader's language, first result's page, its kind, a piece of
     // what that page shows)
     for (typed, lang, page, kind, shows) in [
@@ -149,7 +149,7 @@ fn classes_and_properties_are_found_and_lead_to_the_pages_that_serve_them() {
         // The site's own vocabulary: the term's definition.
         ("主题", "zh", "/ontology#theme", "属性", "id=\"theme\""),
     ] {
-        let found = results(&server, typed, lang);
+        let found = results(server, typed, lang);
         assert_eq!(first_page(&found), page, "{typed}: {found:?}");
         assert_eq!(found[0]["kind"], kind, "{typed}");
         // Its name as SPARQL writes it, for people writing queries.
@@ -162,7 +162,7 @@ fn classes_and_properties_are_found_and_lead_to_the_pages_that_serve_them() {
         assert!(html.contains(shows), "{page} does not show {shows}");
     }
     // An entity's name still beats a class that merely shares a word.
-    let found = results(&server, "Xi Jinping", "en");
+    let found = results(server, "Xi Jinping", "en");
     assert_eq!(first_page(&found), "/page/person/xi-jinping");
     assert!(
         found[0]["term"].is_null(),
@@ -187,9 +187,9 @@ fn classes_and_properties_are_found_and_lead_to_the_pages_that_serve_them() {
 
 #[test]
 fn other_forms_of_an_english_word_are_found_by_its_stem() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let pages = |q: &str| -> Vec<String> {
-        results(&server, q, "en")
+        results(server, q, "en")
             .iter()
             .map(|r| r["page"].as_str().unwrap().to_owned())
             .collect()
@@ -212,20 +212,20 @@ fn other_forms_of_an_english_word_are_found_by_its_stem() {
 
 #[test]
 fn one_typo_in_a_longer_word_is_forgiven_but_nonsense_finds_nothing() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     assert_eq!(
-        first_page(&results(&server, "Beijnig", "en")),
+        first_page(&results(server, "Beijnig", "en")),
         "/page/place/beijing"
     );
-    assert!(results(&server, "qwertyuiop", "en").is_empty());
-    assert!(results(&server, "   ", "en").is_empty());
+    assert!(results(server, "qwertyuiop", "en").is_empty());
+    assert!(results(server, "   ", "en").is_empty());
     // Query syntax is not special: it is just text.
-    assert!(results(&server, "\"(*:[", "en").is_empty());
+    assert!(results(server, "\"(*:[", "en").is_empty());
 }
 
 #[test]
 fn limit_caps_the_answer() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let response: Value = server
         .get("/search?q=s&limit=3&format=json")
         .send()
@@ -244,7 +244,7 @@ fn limit_caps_the_answer() {
 
 #[test]
 fn browsers_get_a_results_page_and_every_page_has_the_search_box() {
-    let server = Server::start(&[]);
+    let server = common::shared();
     let html = |path: &str| server.html(path);
     let page = html("/search?q=beijing");
     assert!(page.contains("<ol class=\"results\">"));
@@ -328,7 +328,7 @@ fn a_reader_types_into_the_box_picks_a_suggestion_and_lands_on_its_page() {
             "no Playwright and Chromium: run tests/run.sh, or set DIALOGUE_GRAPH_NODE_DIR and DIALOGUE_GRAPH_CHROMIUM"
         );
     };
-    let server = Server::start(&[]);
+    let server = common::shared();
     // (page, typed, first suggestion, where choosing it lands, its heading)
     for (page, typed, first, lands, heading) in [
         (

@@ -218,6 +218,32 @@ impl Server {
     }
 }
 
+/// One server for the tests of a test binary that only read the data:
+/// started on first use, with no options, and shared by every such test
+/// (each start loads the data again, and against an engine loads the engine
+/// too). A static is never dropped, so a watchdog stops the server when the
+/// test process ends.
+// The watchdog is meant to outlive this process's handle on it.
+#[allow(clippy::zombie_processes)]
+pub fn shared() -> &'static Server {
+    static SHARED: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let server = Server::start(&[]);
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "while kill -0 {parent} 2>/dev/null; do sleep 1; done; kill {child}; sleep 3; kill -9 {child} 2>/dev/null",
+                parent = std::process::id(),
+                child = server.pid(),
+            ))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cannot start the shared server's watchdog (sh)");
+        server
+    })
+}
+
 impl Drop for Server {
     /// SIGTERM first, so the server removes its scratch directory (the dump
     /// files) as it would in use; SIGKILL only if it does not stop.

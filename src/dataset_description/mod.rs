@@ -14,7 +14,7 @@ pub use void_dcat::{Distribution, iana_media_type, void_description};
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 
 use crate::error::Result;
-use crate::sparql::engine_reads::{count, paged_select, select};
+use crate::sparql::engine_reads::{count, select};
 use crate::store::Dataset;
 
 /// The number of triples in each named graph (and in all of them), counted
@@ -140,25 +140,6 @@ pub fn queried_entity_count(dataset: &Dataset) -> Result<usize> {
   BIND(STRBEFORE(CONCAT(STR(?s), \"#\"), \"#\") AS ?e) }}"
         ),
     )
-}
-
-/// Every IRI minted by this server that the data mentions (as subject or
-/// object), for the sitemap.
-pub fn minted_iris(dataset: &Dataset) -> Result<Vec<NamedNode>> {
-    let prefix = Literal::new_simple_literal(dataset.base().resolve("id/"));
-    let mut iris = Vec::new();
-    for row in paged_select(
-        dataset,
-        &format!(
-            "SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }}
-  FILTER(isIRI(?x) && STRSTARTS(STR(?x), {prefix})) }}"
-        ),
-    )? {
-        if let Some(Term::NamedNode(x)) = row.get("x") {
-            iris.push(x.clone());
-        }
-    }
-    Ok(iris)
 }
 
 /// Triples being written, one statement at a time, in order.

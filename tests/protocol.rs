@@ -88,116 +88,64 @@ fn query_post_direct() {
     assert_eq!(json(response)["boolean"], true);
 }
 
-#[test]
-fn query_dataset_default_graph() {
-    // With default-graph-uri = the links graph, the facts are not in the default graph.
-    let server = common::shared();
-    let q = "SELECT ?s WHERE { ?s schema:startDate ?d }";
-    let facts = graph(server, FACTS);
-    let links = graph(server, LINKS);
-    let with_facts = get_json(
-        server,
-        &[("query", q), ("default-graph-uri", facts.as_str())],
-    );
-    assert_eq!(count(&with_facts), 1);
-    let with_links = get_json(
-        server,
-        &[("query", q), ("default-graph-uri", links.as_str())],
-    );
-    assert_eq!(count(&with_links), 0);
+/// How a query's dataset is given: GET parameters or a POSTed form.
+#[derive(Clone, Copy, Debug)]
+enum Sent {
+    Get,
+    Form,
 }
 
+/// A row of [`query_dataset_table`]: its name, the query, the default and
+/// named graphs, how it is sent, and how many rows it gives.
+type DatasetRow<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a str], Sent, usize);
+
+/// The dataset of the SPARQL protocol, row by row: the query (`{facts}` and
+/// `{links}` stand for the two graphs' IRIs), its `default-graph-uri` and
+/// `named-graph-uri` values, how it is sent, and how many rows it gives.
 #[test]
-fn query_dataset_default_graphs_get() {
+fn query_dataset_table() {
     let server = common::shared();
-    let q = "SELECT ?s ?o WHERE { ?s schema:startDate|schema:sameAs ?o }";
     let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
-    let both = get_json(
-        server,
-        &[
-            ("query", q),
-            ("default-graph-uri", facts.as_str()),
-            ("default-graph-uri", links.as_str()),
-        ],
-    );
-    assert_eq!(count(&both), 1 + 7);
-}
-
-#[test]
-fn query_dataset_default_graphs_post() {
-    let server = common::shared();
-    let q = "SELECT ?s ?o WHERE { ?s schema:startDate|schema:sameAs ?o }";
-    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
-    let both = json(form(
-        server,
-        &[
-            ("query", q),
-            ("default-graph-uri", &facts),
-            ("default-graph-uri", &links),
-        ],
-    ));
-    assert_eq!(count(&both), 1 + 7);
-}
-
-#[test]
-fn query_dataset_named_graphs_post() {
-    let server = common::shared();
-    let q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }";
-    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
-    let named = json(form(
-        server,
-        &[
-            ("query", q),
-            ("named-graph-uri", &facts),
-            ("named-graph-uri", &links),
-        ],
-    ));
-    assert_eq!(count(&named), 2);
-}
-
-#[test]
-fn query_dataset_named_graphs_get() {
-    let server = common::shared();
-    let q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }";
-    let facts = graph(server, FACTS);
-    let named = get_json(server, &[("query", q), ("named-graph-uri", facts.as_str())]);
-    assert_eq!(count(&named), 1);
-    assert_eq!(named["results"]["bindings"][0]["g"]["value"], facts);
-}
-
-#[test]
-fn query_dataset_full() {
-    let server = common::shared();
-    let q = "SELECT ?g ?o WHERE { { ?s schema:startDate ?o } UNION { GRAPH ?g { ?x schema:sameAs ?o } } }";
-    let (facts, links) = (graph(server, FACTS), graph(server, LINKS));
-    let full = json(form(
-        server,
-        &[
-            ("query", q),
-            ("default-graph-uri", &facts),
-            ("named-graph-uri", &links),
-        ],
-    ));
-    assert_eq!(count(&full), 1 + 7);
-}
-
-#[test]
-fn query_multiple_dataset() {
-    // FROM in the query and default-graph-uri in the request: the protocol wins.
-    let server = common::shared();
-    let links = graph(server, LINKS);
-    let facts = graph(server, FACTS);
-    let q = "SELECT ?s WHERE { ?s schema:startDate ?d }";
-    let q_from_links = format!("SELECT ?s FROM <{links}> WHERE {{ ?s schema:startDate ?d }}");
-    assert_eq!(count(&json(form(server, &[("query", &q_from_links)]))), 0);
-    assert_eq!(
-        count(&json(form(
-            server,
-            &[("query", &q_from_links), ("default-graph-uri", &facts)]
-        ))),
-        1
-    );
-    assert_eq!(count(&json(form(server, &[("query", q)]))), 1);
+    let dates = "SELECT ?s WHERE { ?s schema:startDate ?d }";
+    let dates_or_links = "SELECT ?s ?o WHERE { ?s schema:startDate|schema:sameAs ?o }";
+    let graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }";
+    let full = "SELECT ?g ?o WHERE { { ?s schema:startDate ?o } UNION { GRAPH ?g { ?x schema:sameAs ?o } } }";
+    let from_links = "SELECT ?s FROM <{links}> WHERE { ?s schema:startDate ?d }";
+    #[rustfmt::skip]
+    let rows: &[DatasetRow] = &[
+        ("the facts graph as default", dates, &["{facts}"], &[], Sent::Get, 1),
+        ("the links graph as default", dates, &["{links}"], &[], Sent::Get, 0),
+        ("two default graphs (GET)", dates_or_links, &["{facts}", "{links}"], &[], Sent::Get, 1 + 7),
+        ("two default graphs (POST)", dates_or_links, &["{facts}", "{links}"], &[], Sent::Form, 1 + 7),
+        ("two named graphs (POST)", graphs, &[], &["{facts}", "{links}"], Sent::Form, 2),
+        ("one named graph (GET)", graphs, &[], &["{facts}"], Sent::Get, 1),
+        ("a default and a named graph", full, &["{facts}"], &["{links}"], Sent::Form, 1 + 7),
+        ("FROM in the query alone", from_links, &[], &[], Sent::Form, 0),
+        ("default-graph-uri wins over FROM", from_links, &["{facts}"], &[], Sent::Form, 1),
+        ("no dataset: the union of all graphs", dates, &[], &[], Sent::Form, 1),
+    ];
+    let fill = |text: &str| text.replace("{facts}", &facts).replace("{links}", &links);
+    for (name, query, default_graphs, named_graphs, sent, expected) in rows {
+        let mut params = vec![("query", fill(query))];
+        params.extend(
+            default_graphs
+                .iter()
+                .map(|g| ("default-graph-uri", fill(g))),
+        );
+        params.extend(named_graphs.iter().map(|g| ("named-graph-uri", fill(g))));
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = match sent {
+            Sent::Get => get_json(server, &pairs),
+            Sent::Form => json(form(server, &pairs)),
+        };
+        assert_eq!(count(&answer), *expected, "{name} ({sent:?})");
+        if *name == "one named graph (GET)" {
+            assert_eq!(
+                answer["results"]["bindings"][0]["g"]["value"], facts,
+                "{name}"
+            );
+        }
+    }
 }
 
 #[test]

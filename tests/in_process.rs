@@ -115,7 +115,8 @@ async fn format_names_pick_the_result_format() {
         ("tsv", "text/tab-separated-values"),
     ];
     for (name, media_type) in rows {
-        let (status, headers, _) = answer(&app, &format!("{ask}&format={name}"), "text/html").await;
+        let accept = "application/sparql-results+xml;q=0.5, text/csv;q=0.4";
+        let (status, headers, _) = answer(&app, &format!("{ask}&format={name}"), accept).await;
         assert_eq!(status, StatusCode::OK, "{name}");
         let content_type = header_of(&headers, header::CONTENT_TYPE);
         assert!(

@@ -56,7 +56,8 @@ pub fn resolve(args: ServeArgs, matches: &ArgMatches) -> Result<Resolved> {
     let command = ServeArgs::augment_args(clap::Command::new("serve"));
     let options: Vec<&clap::Arg> = command
         .get_arguments()
-        .filter(|arg| arg.get_long().is_some() && arg.get_id() != "config")
+        .filter(|arg| arg.get_long().is_some())
+        .filter(|arg| !matches!(arg.get_id().as_str(), "config" | "help" | "version"))
         .collect();
     if let Some(key) = file.keys().find(|key| {
         !options

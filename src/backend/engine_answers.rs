@@ -43,14 +43,19 @@ pub fn checked(sent: reqwest::Result<Response>, endpoint: &str) -> Result<Respon
     if status.is_success() {
         return Ok(response);
     }
-    // The engine's own message, shortened: it says what the engine disliked.
-    let mut text = String::new();
-    let _ = response.take(2000).read_to_string(&mut text);
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = engine_message(response);
     tracing::warn!(%endpoint, %status, message = %text, "the SPARQL engine answered with an error");
     Err(Error::Backend(format!(
         "the SPARQL engine answered {status}: {text}"
     )))
+}
+
+/// The engine's own message in an error answer, shortened and on one line:
+/// it says what the engine disliked.
+pub fn engine_message(response: Response) -> String {
+    let mut text = String::new();
+    let _ = response.take(2000).read_to_string(&mut text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 pub fn transport_error(error: &reqwest::Error, endpoint: &str) -> Error {

@@ -24,7 +24,7 @@ use reqwest::blocking::{Client, Response};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
 use super::engine_answers::{
-    ask_answer, checked, parse_graph, parse_results, results_error, transport_error,
+    ask_answer, checked, engine_message, parse_graph, parse_results, results_error, transport_error,
 };
 use super::prepared::{PreparedQuery, PreparedUpdate};
 use super::{Backend, Quads};
@@ -492,11 +492,8 @@ impl Iterator for PagedQuads<'_> {
 
 /// The engine's 4xx answer to an update, with its message.
 fn refused_update(response: Response, endpoint: &str) -> Error {
-    use std::io::Read as _;
     let status = response.status().as_u16();
-    let mut text = String::new();
-    let _ = response.take(2000).read_to_string(&mut text);
-    let message = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let message = engine_message(response);
     tracing::warn!(%endpoint, status, %message, "the SPARQL engine refused an update");
     Error::BackendRefused { status, message }
 }

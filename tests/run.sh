@@ -16,12 +16,12 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages: libclang for RocksDB's bindings; Chromium (and CJK fonts,
 # so Chinese pages render in screenshots) for the browser test; Python for the
 # real RDF and SPARQL clients (rdflib, PyLD, SPARQLWrapper); rapper
-# (raptor2-utils) and curl, the command-line clients of tests/clients.rs and
-# tests/graph_store.rs. Virtuoso, a SPARQL engine the HTTP tests run against
+# (raptor2-utils) and curl, the command-line clients of tests/web/clients.rs and
+# tests/web/graph_store.rs. Virtuoso, a SPARQL engine the HTTP tests run against
 # as a remote backend.
 packages=(libclang-dev chromium fonts-noto-cjk virtuoso-opensource raptor2-utils curl)
 command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv)
-# Node.js and npm for Comunica, the TPF and SPARQL client of tests/fragments.rs.
+# Node.js and npm for Comunica, the TPF and SPARQL client of tests/web/fragments.rs.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
@@ -58,22 +58,28 @@ if ! cmp -s tests/js/package.json "$node_dir/package.json" \
 fi
 export DIALOGUE_GRAPH_NODE_DIR="$node_dir"
 
-echo "== cargo fmt --check"
-cargo fmt --all -- --check
-echo "== cargo clippy"
+# Each step says how long it took, so the run's time is watched as it grows.
+step() {
+  local name=$1 started=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - started)) s"
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
 # Without the rocksdb feature: linting it would build RocksDB a second time
 # (check builds do not share its C++ build with test builds).
-cargo clippy --all-targets -- -D warnings
-echo "== cargo test"
-cargo test --features rocksdb -- "$@"
+step "cargo clippy" cargo clippy --all-targets -- -D warnings
+# Two test binaries (tests/web, the HTTP suites; tests/ops, the operator's
+# commands and faults) and the unit tests.
+step "cargo test" cargo test --features rocksdb -- "$@"
 
-# The HTTP suites once more, each server serving its data from a real SPARQL
-# engine (`serve --sparql-endpoint`) that the tests start on loopback and load.
-# Same features as above, so nothing is rebuilt.
-http_suites=(--test linked_data --test protocol --test queries --test evidence
-  --test clients --test hostile --test server --test browser --test fragments --test search
-  --test graph_store)
+# The HTTP suites (tests/web) once more, each server serving its data from a
+# real SPARQL engine (`serve --sparql-endpoint`) that the tests start on
+# loopback and load. Same features as above, so nothing is rebuilt.
 for engine in oxigraph virtuoso; do
-  echo "== cargo test, HTTP suites against $engine"
-  DIALOGUE_GRAPH_TEST_BACKEND=$engine cargo test --features rocksdb "${http_suites[@]}" -- "$@"
+  DIALOGUE_GRAPH_TEST_BACKEND=$engine step "cargo test --test web against $engine" \
+    cargo test --features rocksdb --test web -- "$@"
 done
+echo "== the whole run took $SECONDS s"

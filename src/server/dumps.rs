@@ -86,7 +86,14 @@ pub async fn file(
     if validators.is_fresh(request.headers()) {
         return Ok(validators.not_modified());
     }
-    // tower-http streams the file and answers Range requests (206, 416).
+    let mut response = streamed(file, request).await?;
+    validators.apply(&mut response);
+    Ok(response)
+}
+
+/// The dump file streamed from disk by tower-http (which answers Range
+/// requests, 206 and 416), as an attachment with its checksum.
+async fn streamed(file: &DumpFile, request: Request) -> Result<Response> {
     let served = ServeFile::new(&file.path)
         .oneshot(request)
         .await
@@ -113,7 +120,6 @@ pub async fn file(
     if let Ok(digest) = HeaderValue::from_str(&format!("sha-256={}", file.sha256)) {
         h.insert("x-checksum-sha256", digest);
     }
-    validators.apply(&mut response);
     Ok(response)
 }
 

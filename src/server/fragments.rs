@@ -177,6 +177,19 @@ pub async fn get(
     let fragment = blocking(move || fragment(&dataset, &selector, page, known_total)).await?;
     state.fragment_counts.insert(count_key, fragment.total);
 
+    let mut response = fragment_response(&base, &request, &params, &fragment)?;
+    validators.apply(&mut response);
+    Ok(state.responses.put(cache_key, response).await)
+}
+
+/// The answer for one fetched page of a fragment: the HTML view or the RDF
+/// document the client asked for, with its Vary and paging Link headers.
+fn fragment_response(
+    base: &BaseIri,
+    request: &FragmentRequest,
+    params: &FragmentParams,
+    fragment: &Fragment,
+) -> Result<Response> {
     let mut response = if request.media_type == "text/html" {
         let asked = [
             &params.subject,
@@ -185,18 +198,18 @@ pub async fn get(
             &params.graph,
         ];
         let (lang, chosen) = (request.lang, request.chosen);
-        let view = FragmentHtml::new(&base, &fragment, asked.map(|a| a.as_deref()), lang, chosen);
+        let view = FragmentHtml::new(base, fragment, asked.map(|a| a.as_deref()), lang, chosen);
         html_in(view.render()?, lang)
     } else {
-        let FragmentRequest {
-            address,
-            page_iri,
-            media_type,
-            ..
-        } = &request;
-        let body = rdf_body(&base, address, &fragment, page_iri, media_type)?;
+        let body = rdf_body(
+            base,
+            &request.address,
+            fragment,
+            &request.page_iri,
+            request.media_type,
+        )?;
         let mut response = body.into_response();
-        let content_type = header_value(&format!("{media_type}; charset=utf-8"));
+        let content_type = header_value(&format!("{}; charset=utf-8", request.media_type));
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, content_type);
@@ -204,11 +217,10 @@ pub async fn get(
     };
     let vary = HeaderValue::from_static("Accept, Accept-Language");
     response.headers_mut().insert(header::VARY, vary);
-    if let Some(links) = request.page_links(&base, fragment.has_next()) {
+    if let Some(links) = request.page_links(base, fragment.has_next()) {
         response.headers_mut().insert(header::LINK, links);
     }
-    validators.apply(&mut response);
-    Ok(state.responses.put(cache_key, response).await)
+    Ok(response)
 }
 
 /// The page in an RDF format: data, then metadata (in its own graph where

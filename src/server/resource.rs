@@ -153,22 +153,34 @@ pub async fn page(
     let view =
         blocking(move || page_parts(&dataset, &worker_path, page, language, &layout, &events))
             .await?;
-    let Some((view, diagram, timeline, paging)) = view else {
+    let Some(parts) = view else {
         return Err(not_found(&path, &headers));
     };
+    let response = page_response(parts, &path, lang, &validators)?;
+    Ok(state.responses.put(cache_key, response).await)
+}
+
+/// The rendered page, with its language, validators and Link header (what
+/// it describes, its alternate, the other pages of its incoming links).
+fn page_response(
+    (view, diagram, timeline, paging): PageParts,
+    path: &str,
+    lang: Lang,
+    validators: &Validators,
+) -> Result<Response> {
     let html = EntityPage {
         v: &view,
         diagram,
         timeline,
     }
     .render()?;
-    let mut response = super::page::html_page(html, lang, "Accept-Language", &validators);
-    let mut links = vec![link_header(&path, &view.iri, None)];
+    let mut response = super::page::html_page(html, lang, "Accept-Language", validators);
+    let mut links = vec![link_header(path, &view.iri, None)];
     links.extend(paging.link_entries());
     response
         .headers_mut()
         .insert(header::LINK, header_value(&links.join(", ")));
-    Ok(state.responses.put(cache_key, response).await)
+    Ok(response)
 }
 
 /// An entity page's view, neighbourhood diagram, (for events) timeline, and
@@ -264,22 +276,27 @@ fn document_format(
     })
 }
 
-/// The data document of `iri` (page `page` of its incoming links) named
-/// `document`, with its metadata and Hydra's paging terms, so RDF clients
-/// can follow a hub's pages too. `None` if there is no such page.
+/// The data document of the entity at `path` (page `page` of its incoming
+/// links) in `format`, with its metadata and Hydra's paging terms, so RDF
+/// clients can follow a hub's pages too; also the entity's IRI. `None` if
+/// there is no such page.
 fn document_body(
     dataset: &Dataset,
     path: &str,
     page: usize,
     format: DocFormat,
-    document: &str,
-) -> Result<Option<(Vec<u8>, Paging)>> {
+) -> Result<Option<(Vec<u8>, Paging, String)>> {
     let base = dataset.base();
     let iri = entity_iri(base, path);
     let Some(description) = describe_page(dataset, &iri, page)? else {
         return Ok(None);
     };
     let document_path = format!("/data/{path}.{}", format.extension());
+    let document = match page {
+        1 => base.resolve(&document_path),
+        n => base.resolve(&format!("{document_path}?page={n}")),
+    };
+    let document = document.as_str();
     let paging = Paging::of(&document_path, &description, "");
     let mut metadata = document_metadata(base, document, &iri);
     for (term, path) in [("previous", &paging.previous), ("next", &paging.next)] {
@@ -295,7 +312,11 @@ fn document_body(
     for triple in metadata.iter().chain(description.all_triples()) {
         serializer.serialize_triple(triple)?;
     }
-    Ok(Some((serializer.finish()?, paging)))
+    Ok(Some((
+        serializer.finish()?,
+        paging,
+        iri.as_str().to_owned(),
+    )))
 }
 
 pub async fn data(
@@ -321,33 +342,38 @@ pub async fn data(
     if let Some(cached) = state.responses.get(&cache_key, &state.metrics) {
         return Ok(cached);
     }
-    let subject = entity_iri(dataset.base(), &path);
-    let document = match page {
-        1 => dataset.base().resolve(&format!("data/{path}.{extension}")),
-        n => dataset
-            .base()
-            .resolve(&format!("data/{path}.{extension}?page={n}")),
-    };
     let worker_path = path.clone();
-    let body =
-        blocking(move || document_body(&dataset, &worker_path, page, format, &document)).await?;
-    let Some((body, paging)) = body else {
+    let body = blocking(move || document_body(&dataset, &worker_path, page, format)).await?;
+    let Some((body, paging, subject)) = body else {
         return Err(not_found(&path, &headers));
     };
     let mut response = body.into_response();
+    document_headers(&mut response, &path, &subject, format, suffix, &paging);
+    validators.apply(&mut response);
+    Ok(state.responses.put(cache_key, response).await)
+}
+
+/// A data document's headers: its type; when it was negotiated (no suffix)
+/// Vary and the document's own address; its Link header.
+fn document_headers(
+    response: &mut Response,
+    path: &str,
+    subject: &str,
+    format: DocFormat,
+    suffix: Option<DocFormat>,
+    paging: &Paging,
+) {
     let h = response.headers_mut();
     let content_type = format!("{}; charset=utf-8", format.media_type());
     h.insert(header::CONTENT_TYPE, header_value(&content_type));
     if suffix.is_none() {
         h.insert(header::VARY, HeaderValue::from_static("Accept"));
-        let location = format!("/data/{path}.{extension}");
+        let location = format!("/data/{path}.{}", format.extension());
         h.insert(header::CONTENT_LOCATION, header_value(&location));
     }
-    let mut links = vec![link_header(&path, subject.as_str(), Some(format))];
+    let mut links = vec![link_header(path, subject, Some(format))];
     links.extend(paging.link_entries());
     h.insert(header::LINK, header_value(&links.join(", ")));
-    validators.apply(&mut response);
-    Ok(state.responses.put(cache_key, response).await)
 }
 
 /// `Link` header of one of an entity's resources (answered in `current`,

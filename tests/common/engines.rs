@@ -324,7 +324,7 @@ pub fn server_args(engine: &Engine, extra_args: &[&str]) -> Vec<String> {
         args.extend(["--base-iri".to_owned(), base]);
     }
     // A new data version every hour, not every minute: a test's ETags must
-    // not move on between two requests (tests/remote.rs checks refreshing).
+    // not move on between two requests (tests/ops/remote.rs checks refreshing).
     if value("--sparql-refresh").is_none() {
         args.extend(["--sparql-refresh".to_owned(), "3600".to_owned()]);
     }

@@ -3,7 +3,7 @@
 Usage: python sparql_clients.py ENDPOINT CASES.json
 
 CASES.json lists queries with the rows the graph must give (computed by the
-Rust test from the same data, whose answers tests/queries.rs checks against
+Rust test from the same data, whose answers tests/web/queries.rs checks against
 the source page). Each SELECT is asked through SPARQLWrapper in JSON and in
 XML and through rdflib's SPARQLStore; each CONSTRUCT through SPARQLWrapper in
 Turtle, parsed by rdflib. Exits non-zero, saying what differed, on any mismatch.

@@ -1,16 +1,16 @@
 //! The command line as a user meets it: errors that say what to do, file:line:
 //! column for broken RDF, all-or-nothing loads, dumps and query output formats.
 
-mod common;
+use crate::common;
 
-use common::repo;
+use crate::common::repo;
 use sophia::api::prelude::*;
 use sophia::api::source::QuadSource;
 use sophia::inmem::dataset::FastDataset;
 use sophia::inmem::graph::FastGraph;
 use sophia::isomorphism::isomorphic_graphs;
 
-use common::{run, stderr, stdout};
+use crate::common::{run, stderr, stdout};
 
 /// A copy of data/ with one extra file, for breaking things.
 fn data_with(name: &str, content: &str) -> tempfile::TempDir {

@@ -1,9 +1,9 @@
 //! The router driven in-process (tower's `oneshot`), with no listener and no
 //! subprocess: what a URL answers with which headers, as a table. The HTTP
-//! suites (tests/protocol.rs and the rest) keep a real server, since they
+//! suites (tests/web/protocol.rs and the rest) keep a real server, since they
 //! also run against real engines and real clients.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,8 +1,6 @@
 //! `serve` from the outside: a real process on a loopback port, asked over HTTP.
 
-mod common;
-
-use common::Server;
+use crate::common::Server;
 
 #[test]
 fn serves_the_graph_with_iris_of_its_own_address() {

@@ -2,11 +2,11 @@
 //! losing any, shutting down within a bound, readiness while loading, the
 //! Prometheus metrics and the slow-query log.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::{Server, copy_of_sources};
+use crate::common::{Server, copy_of_sources};
 
 const TOKEN: &str = "reliability-test-token";
 

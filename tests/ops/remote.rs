@@ -4,13 +4,13 @@
 //! cover what only a remote engine brings: the queries that stand in for
 //! index lookups (each feature's `queried_*` twin), an engine that is down or silent, and forwarded updates.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use common::Server;
-use common::engines::{Engine, Kind, free_port};
+use crate::common::Server;
+use crate::common::engines::{Engine, Kind, free_port};
 use dialogue_graph::dataset_description::{self, sitemap};
 use dialogue_graph::entity::{self, Description, remote_description};
 use oxigraph::model::{NamedNode, Triple};
@@ -150,7 +150,7 @@ fn start_on(port: u16, args: &[&str]) -> Server {
     all.extend_from_slice(args);
     if common::engines::engine().is_some() {
         // The suite's helper would point the server at the shared engine.
-        panic!("run tests/remote.rs without DIALOGUE_GRAPH_TEST_BACKEND");
+        panic!("run tests/ops/remote.rs without DIALOGUE_GRAPH_TEST_BACKEND");
     }
     Server::start(&all)
 }

@@ -1,7 +1,7 @@
 //! Configuration the usual way: every `serve` option from a flag, an
 //! environment variable, a TOML file, or its default, in that order.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

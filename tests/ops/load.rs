@@ -6,13 +6,13 @@
 //! the middle third of the run to the last). The numbers are printed;
 //! `docs/RELIABILITY.md` keeps a run's results.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::Server;
+use crate::common::Server;
 
 const CLIENTS: usize = 64;
 

@@ -1,14 +1,14 @@
 //! The SPARQL 1.1 Graph Store Protocol at `/store`, as a user tries it:
-//! reads with plain HTTP (rdflib's reads are in tests/clients.rs), writes
+//! reads with plain HTTP (rdflib's reads are in tests/web/clients.rs), writes
 //! with curl and the update token. In front of a remote engine (the suite
 //! runs against both under tests/run.sh) reads work the same and writes are
 //! refused.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::Server;
+use crate::common::Server;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphNameRef, NamedNodeRef};
 

@@ -3,7 +3,7 @@
 //! fetched is 502, and `LOAD` fetches nothing the operator did not allow.
 //! Every address here is on 127.0.0.0/8.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::Server;
+use crate::common::Server;
 
 const TOKEN: &str = "updates-test-update-token";
 

@@ -3,11 +3,11 @@
 //! typo, sensible ranking, the results page, the index following the data,
 //! and a real browser typing into the box.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::Server;
+use crate::common::Server;
 use serde_json::Value;
 
 const TOKEN: &str = "a-token-of-sixteen-chars";

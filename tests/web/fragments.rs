@@ -3,12 +3,12 @@
 //! metadata graph, errors, the HTML page, and Comunica answering the example
 //! queries from the fragments alone (installed by tests/run.sh).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use common::Server;
+use crate::common::Server;
 use dialogue_graph::pattern_fragments::COUNT_LIMIT;
 use dialogue_graph::{BaseIri, Dataset};
 use oxigraph::io::{RdfFormat, RdfParser};

@@ -4,13 +4,13 @@
 //! that cannot be written (a clear error, never a panic).
 #![cfg(feature = "rocksdb")]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Server, run, stderr};
+use crate::common::{Server, run, stderr};
 
 fn bin() -> Command {
     common::command()

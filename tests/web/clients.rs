@@ -3,11 +3,11 @@
 //! The expected answers are computed here from the same data through the
 //! library. Without the clients these tests fail: they never pass unrun.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::{Server, dataset, select};
+use crate::common::{Server, dataset, select};
 use oxigraph::sparql::QueryResults;
 
 /// The Python with rdflib and SPARQLWrapper: `DIALOGUE_GRAPH_PYTHON` (set by

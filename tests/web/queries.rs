@@ -3,9 +3,9 @@
 //! against the source page's own text (parsed here, not copied), so a wrong
 //! fact in `data/` or a broken query fails.
 
-mod common;
+use crate::common;
 
-use common::{Row, ask, dataset, normalise, select, source_text};
+use crate::common::{Row, ask, dataset, normalise, select, source_text};
 use regex::Regex;
 
 fn run(name: &str) -> Vec<Row> {

@@ -2,9 +2,9 @@
 //! source file by its code-point offsets, and every content triple of the facts
 //! graph must be the body of an annotation that quotes the page.
 
-mod common;
+use crate::common;
 
-use common::{BASE, dataset, select, source_text};
+use crate::common::{BASE, dataset, select, source_text};
 
 #[test]
 fn the_kept_source_is_the_shared_source() {

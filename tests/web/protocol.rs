@@ -2,11 +2,11 @@
 //! W3C protocol test suite (names follow its manifest), written here, plus the
 //! endpoint's own promises (406, 405, limits, CORS, read-only by default).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::Server;
+use crate::common::Server;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
 
@@ -295,7 +295,7 @@ fn has_note(server: &Server) -> bool {
 #[test]
 fn update_post_direct() {
     if common::engines::embedded_only(
-        "its update writes to the engine's default graph, outside the graphs this server serves (tests/remote.rs checks forwarding)",
+        "its update writes to the engine's default graph, outside the graphs this server serves (tests/ops/remote.rs checks forwarding)",
     ) {
         return;
     }
@@ -312,7 +312,7 @@ fn update_post_direct() {
 #[test]
 fn update_post_form() {
     if common::engines::embedded_only(
-        "its update writes to the engine's default graph, outside the graphs this server serves (tests/remote.rs checks forwarding)",
+        "its update writes to the engine's default graph, outside the graphs this server serves (tests/ops/remote.rs checks forwarding)",
     ) {
         return;
     }
@@ -333,7 +333,7 @@ fn update_post_form() {
 #[test]
 fn update_dataset_default_graph() {
     if common::engines::embedded_only(
-        "its update writes to the engine's default graph, outside the graphs this server serves (tests/remote.rs checks forwarding)",
+        "its update writes to the engine's default graph, outside the graphs this server serves (tests/ops/remote.rs checks forwarding)",
     ) {
         return;
     }
@@ -357,7 +357,7 @@ fn update_dataset_default_graph() {
 #[test]
 fn update_base_uri() {
     if common::engines::embedded_only(
-        "its update writes to the engine's default graph, outside the graphs this server serves (tests/remote.rs checks forwarding)",
+        "its update writes to the engine's default graph, outside the graphs this server serves (tests/ops/remote.rs checks forwarding)",
     ) {
         return;
     }

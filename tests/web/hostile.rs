@@ -3,13 +3,13 @@
 //! before any handler runs), and afterwards the server still answers a simple
 //! ASK within a second.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::Server;
+use crate::common::Server;
 use reqwest::blocking::Client;
 
 fn client() -> Client {

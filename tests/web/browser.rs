@@ -3,12 +3,12 @@
 //! link, and screenshots at phone and desktop widths are kept for people to
 //! look at (in `$CARGO_TARGET_DIR/screenshots`, or `target/screenshots`).
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::Server;
+use crate::common::Server;
 
 fn chromium() -> Option<String> {
     let candidate =

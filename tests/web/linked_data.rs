@@ -2,12 +2,12 @@
 //! in every format (suffix, `?format=` and Accept agreeing), HTML pages in two
 //! languages, dumps with checksums, the dataset description, caching headers.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use common::Server;
+use crate::common::Server;
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
 

@@ -1,5 +1,6 @@
 //! Prometheus metrics at `/metrics`: requests by route and status, their
-//! latencies, SPARQL timeouts and slow queries, cache hits and reloads.
+//! latencies, requests in flight, SPARQL timeouts and slow queries, cache
+//! hits and reloads.
 //!
 //! The route label is axum's route template (`/page/{*path}`), never the raw
 //! path, so a crawler cannot make the number of series grow without bound.
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -95,6 +97,7 @@ pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub latency: Family<RouteLabels, Histogram>,
+    pub in_flight: Gauge,
     pub query_timeouts: Counter,
     pub slow_queries: Counter,
     pub cache: Family<CacheLabels, Counter>,
@@ -118,6 +121,12 @@ impl Default for Metrics {
             "http_request_duration_seconds",
             "Time to the response head, by route template",
             latency.clone(),
+        );
+        let in_flight = Gauge::default();
+        registry.register(
+            "http_requests_in_flight",
+            "Requests received and not yet answered (to the response head)",
+            in_flight.clone(),
         );
         let query_timeouts = Counter::default();
         registry.register(
@@ -147,6 +156,7 @@ impl Default for Metrics {
             registry,
             requests,
             latency,
+            in_flight,
             query_timeouts,
             slow_queries,
             cache,
@@ -175,12 +185,32 @@ impl Metrics {
     }
 }
 
-/// Middleware: counts every request and times it to the response head.
+/// One request counted in flight until it is answered, or dropped unanswered
+/// (the client went away, the server stopped waiting).
+struct InFlight(Gauge);
+
+impl InFlight {
+    fn start(gauge: &Gauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// Middleware: counts every request, in flight and answered, and times it to
+/// the response head.
 pub async fn record(State(state): State<SharedState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let in_flight = InFlight::start(&state.metrics.in_flight);
     let method = method_label(request.method());
     let route = Route(request.extensions().get::<MatchedPath>().cloned());
     let response = next.run(request).await;
+    drop(in_flight);
     let metrics = &state.metrics;
     metrics
         .latency

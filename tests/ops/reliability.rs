@@ -53,6 +53,26 @@ fn cross_product_in_background(
     })
 }
 
+/// Waits until the server has received a request other than the one asking
+/// (its metrics count requests in flight): a fixed sleep is not enough on a
+/// busy machine, where the request may not have arrived yet.
+fn wait_for_a_request_in_flight(server: &Server) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        let metrics = server.get("/metrics").send().unwrap().text().unwrap();
+        let in_flight = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("dialogue_graph_http_requests_in_flight "))
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .expect("the metrics count requests in flight");
+        if in_flight >= 2 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the request never reached the server");
+}
+
 fn reload(server: &Server) -> reqwest::blocking::Response {
     server
         .post("/admin/reload")
@@ -132,7 +152,7 @@ fn a_query_running_during_a_reload_finishes_on_the_old_data() {
     let before = triples(&server);
     // A cross product that takes a while: its count is n² of the data it saw.
     let slow = cross_product_in_background(&server);
-    std::thread::sleep(Duration::from_millis(200));
+    wait_for_a_request_in_flight(&server);
     std::fs::remove_file(dir.path().join("data/editorial.ttl")).unwrap();
     assert_eq!(reload(&server).status(), 200);
     let after = triples(&server);
@@ -147,7 +167,7 @@ fn a_query_running_during_a_reload_finishes_on_the_old_data() {
 fn sigterm_finishes_requests_in_flight_and_exits() {
     let mut server = Server::start(&["--query-timeout", "60", "--max-rows", "0"]);
     let in_flight = cross_product_in_background(&server);
-    std::thread::sleep(Duration::from_millis(200));
+    wait_for_a_request_in_flight(&server);
     server.signal("TERM");
     let status = server
         .wait_exit(Duration::from_secs(15))
@@ -184,7 +204,7 @@ fn sigterm_gives_up_on_requests_past_the_shutdown_timeout() {
             .timeout(Duration::from_secs(120))
             .send();
     });
-    std::thread::sleep(Duration::from_millis(300));
+    wait_for_a_request_in_flight(&server);
     let signalled = Instant::now();
     server.signal("TERM");
     server

@@ -29,6 +29,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::SharedState;
 use super::http_cache::Validators;
+use super::page::blocking;
 use crate::error::{Error, Result};
 use crate::formats::Format;
 use crate::negotiate::negotiate_format;
@@ -123,10 +124,8 @@ pub async fn get(
     if let Target::Graph(graph) = &target {
         let worker = dataset.clone();
         let wanted = graph.clone();
-        let exists = tokio::task::spawn_blocking(move || -> Result<bool> {
-            Ok(worker.backend().named_graphs()?.contains(&wanted))
-        })
-        .await??;
+        let exists =
+            blocking(move || Ok(worker.backend().named_graphs()?.contains(&wanted))).await?;
         if !exists {
             return Err(Error::NotFound(format!(
                 "no graph <{}> in this dataset",
@@ -271,8 +270,7 @@ async fn write(
         _ => parse_body(&headers, &body, &target, &dataset)?,
     };
     let worker = dataset.clone();
-    let created =
-        tokio::task::spawn_blocking(move || apply(&worker, &target, action, &quads)).await??;
+    let created = blocking(move || apply(&worker, &target, action, &quads)).await?;
     // Pages, documents and dumps of the old data must not be served as current.
     dataset.touch();
     Ok(if created {

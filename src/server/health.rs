@@ -1,11 +1,13 @@
 //! `/healthz` (the process answers) and `/readyz` (the data is loaded and
-//! queryable), for load balancers and orchestrators.
+//! queryable), for load balancers and orchestrators, and `/metrics` (the
+//! counts of [`super::metrics`]) for Prometheus.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::SharedState;
+use crate::error::Result;
 
 pub async fn healthz() -> &'static str {
     "ok\n"
@@ -44,4 +46,14 @@ pub async fn readyz(State(state): State<SharedState>) -> Response {
         )
             .into_response(),
     }
+}
+
+/// `GET /metrics`
+pub async fn metrics(State(state): State<SharedState>) -> Result<Response> {
+    let mut response = state.metrics.encode()?.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    Ok(response)
 }

@@ -7,12 +7,8 @@
 //! Latency is measured to the response head: a streamed SPARQL result or dump
 //! body may keep flowing after it.
 
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::MatchedPath;
+use axum::http::Method;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -20,7 +16,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use super::SharedState;
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -38,7 +33,7 @@ pub struct RouteLabels {
 /// A route template as a label value. It shares axum's own string, so
 /// counting a request allocates nothing.
 #[derive(Clone, Debug)]
-pub struct Route(Option<MatchedPath>);
+pub struct Route(pub Option<MatchedPath>);
 
 impl Route {
     pub fn as_str(&self) -> &str {
@@ -68,7 +63,7 @@ impl EncodeLabelValue for Route {
 
 /// The method as a label: the usual ones by name, anything else as "other"
 /// (so odd methods cannot add series).
-fn method_label(method: &Method) -> &'static str {
+pub(super) fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",
@@ -183,58 +178,4 @@ impl Metrics {
             .map_err(|e| Error::Internal(format!("cannot encode metrics: {e}")))?;
         Ok(text)
     }
-}
-
-/// One request counted in flight until it is answered, or dropped unanswered
-/// (the client went away, the server stopped waiting).
-struct InFlight(Gauge);
-
-impl InFlight {
-    fn start(gauge: &Gauge) -> Self {
-        gauge.inc();
-        Self(gauge.clone())
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.dec();
-    }
-}
-
-/// Middleware: counts every request, in flight and answered, and times it to
-/// the response head.
-pub async fn record(State(state): State<SharedState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let in_flight = InFlight::start(&state.metrics.in_flight);
-    let method = method_label(request.method());
-    let route = Route(request.extensions().get::<MatchedPath>().cloned());
-    let response = next.run(request).await;
-    drop(in_flight);
-    let metrics = &state.metrics;
-    metrics
-        .latency
-        .get_or_create(&RouteLabels {
-            route: route.clone(),
-        })
-        .observe(started.elapsed().as_secs_f64());
-    metrics
-        .requests
-        .get_or_create(&RequestLabels {
-            method,
-            route,
-            status: response.status().as_u16(),
-        })
-        .inc();
-    response
-}
-
-/// `GET /metrics`
-pub async fn get(State(state): State<SharedState>) -> Result<Response> {
-    let mut response = state.metrics.encode()?.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-    );
-    Ok(response)
 }

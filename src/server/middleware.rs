@@ -1,14 +1,66 @@
-//! Middleware: the headers every response gets on its way out, the page a
-//! browser sees for an unavailable engine, request ids, and CORS.
+//! Middleware: the metrics of every request, the headers every response gets
+//! on its way out, the page a browser sees for an unavailable engine, request
+//! ids, and CORS.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestId, RequestId};
 
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use prometheus_client::metrics::gauge::Gauge;
+
+use super::SharedState;
+use super::metrics::{RequestLabels, Route, RouteLabels, method_label};
 use super::{endpoint, http_cache};
+
+/// One request counted in flight until it is answered, or dropped unanswered
+/// (the client went away, the server stopped waiting).
+struct InFlight(Gauge);
+
+impl InFlight {
+    fn start(gauge: &Gauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// Middleware: counts every request, in flight and answered, and times it to
+/// the response head.
+pub async fn record(State(state): State<SharedState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let in_flight = InFlight::start(&state.metrics.in_flight);
+    let method = method_label(request.method());
+    let route = Route(request.extensions().get::<MatchedPath>().cloned());
+    let response = next.run(request).await;
+    drop(in_flight);
+    let metrics = &state.metrics;
+    metrics
+        .latency
+        .get_or_create(&RouteLabels {
+            route: route.clone(),
+        })
+        .observe(started.elapsed().as_secs_f64());
+    metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            method,
+            route,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
 
 /// Headers that keep browsers safe on every response: no inline or foreign
 /// scripts (the editor's script is a file), no MIME sniffing, no framing, and

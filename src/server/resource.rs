@@ -416,10 +416,10 @@ async fn checked_entity(
     if !valid_entity_path(path) {
         return Err(not_found(path, headers));
     }
-    let iri = entity_iri(state.dataset()?.base(), path);
-    let worker = state.clone();
+    let dataset = state.dataset()?;
+    let iri = entity_iri(dataset.base(), path);
     let probe = iri.clone();
-    let known = tokio::task::spawn_blocking(move || exists(&worker.dataset()?, &probe)).await??;
+    let known = blocking(move || exists(&dataset, &probe)).await?;
     if known {
         Ok(iri)
     } else {

@@ -17,8 +17,8 @@ use tower_http::trace::TraceLayer;
 use super::middleware::{RequestIds, cors, finish_response};
 use super::state::SharedState;
 use super::{
-    admin, assets, classes, dumps, endpoint, fragments, graph_store, health, home, metrics,
-    ontology, queries, resource, search, void,
+    admin, assets, classes, dumps, endpoint, fragments, graph_store, health, home, ontology,
+    queries, resource, search, void,
 };
 
 /// The whole application: the route table inside the layers every response
@@ -64,7 +64,7 @@ fn routes() -> Router<SharedState> {
         .route("/assets/{file}", get(assets::get))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::get))
+        .route("/metrics", get(health::metrics))
         .route("/admin/reload", axum::routing::post(admin::reload))
 }
 
@@ -74,7 +74,7 @@ fn with_layers(routes: Router<SharedState>, state: SharedState) -> Router {
     routes
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::record,
+            super::middleware::record,
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(cors())

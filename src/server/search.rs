@@ -58,12 +58,19 @@ pub async fn get(
         let query = text.clone();
         blocking(move || index.search(&query, lang, limit)).await?
     };
+    search_response(json, text, results, lang, chosen)
+}
+
+/// The hits as JSON or as the results page, cacheable for a minute.
+fn search_response(
+    json: bool,
+    query: String,
+    results: Vec<Hit>,
+    lang: Lang,
+    chosen: bool,
+) -> Result<Response> {
     let mut response = if json {
-        Json(Answer {
-            query: text,
-            results,
-        })
-        .into_response()
+        Json(Answer { query, results }).into_response()
     } else {
         let lang_query = if chosen {
             format!("lang={}", lang.code())
@@ -72,7 +79,7 @@ pub async fn get(
         };
         let html = SearchPage {
             lang,
-            query: text,
+            query,
             results,
             lang_query,
         }

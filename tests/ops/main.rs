@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod faults;
 mod load;
+mod module_layers;
 mod reliability;
 mod remote;
 mod updates;

@@ -47,7 +47,7 @@ fn cross_product_in_background(
                 "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } GRAPH ?h { ?a ?b ?c } }",
             )])
             .header("Accept", "text/csv")
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(130))
             .send()
             .map(|r| (r.status().as_u16(), r.text().unwrap_or_default()))
     })
@@ -148,7 +148,7 @@ fn reload_serves_new_data_and_a_broken_file_keeps_the_old() {
 #[test]
 fn a_query_running_during_a_reload_finishes_on_the_old_data() {
     let dir = copy_of_sources();
-    let server = serve_copy(&dir, &["--query-timeout", "60", "--max-rows", "0"]);
+    let server = serve_copy(&dir, &["--query-timeout", "120", "--max-rows", "0"]);
     let before = triples(&server);
     // A cross product that takes a while: its count is n² of the data it saw.
     let slow = cross_product_in_background(&server);
@@ -165,12 +165,21 @@ fn a_query_running_during_a_reload_finishes_on_the_old_data() {
 
 #[test]
 fn sigterm_finishes_requests_in_flight_and_exits() {
-    let mut server = Server::start(&["--query-timeout", "60", "--max-rows", "0"]);
+    // The query takes seconds here, and longer on a busy machine: the
+    // shutdown timeout leaves it all the time it needs.
+    let mut server = Server::start(&[
+        "--query-timeout",
+        "120",
+        "--max-rows",
+        "0",
+        "--shutdown-timeout",
+        "120",
+    ]);
     let in_flight = cross_product_in_background(&server);
     wait_for_a_request_in_flight(&server);
     server.signal("TERM");
     let status = server
-        .wait_exit(Duration::from_secs(15))
+        .wait_exit(Duration::from_secs(130))
         .expect("the server did not exit after SIGTERM");
     assert!(status.success(), "{status:?}");
     let (code, body) = in_flight

@@ -217,7 +217,7 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
             move || GraphSizes::count(&counter),
         )
         .await?;
-    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+    let body = blocking(move || {
         let mut serializer = rdf_serializer(format, dataset.base()).for_writer(Vec::new());
         let graph_store = dataset.base().resolve("store");
         for triple in service_description(&endpoint, &graph_store, &sizes, features) {
@@ -225,7 +225,7 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
         }
         Ok(serializer.finish()?)
     })
-    .await??;
+    .await?;
     let mut response = body.into_response();
     response
         .headers_mut()

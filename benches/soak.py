@@ -72,8 +72,10 @@ def targets():
     pages = [u.replace("http://127.0.0.1:8080", BASE) for u in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
     pages = [p for p in pages if "/page/" in p][:10000]
     documents = [p.replace("/page/", "/data/") + ".ttl" for p in pages[:2000]]
-    queries = [f.read_text() for f in sorted(pathlib.Path("queries").glob("*.rq"))]
-    dumps = re.findall(r'href="(/dumps/[^"]+\.nt\.gz)"', session.get(f"{BASE}/dumps/", timeout=600).text)
+    queries = [(f.stem, f.read_text()) for f in sorted(pathlib.Path("queries").glob("*.rq"))]
+    # The compressed files, the ones a user downloads.
+    dumps = re.findall(r'href="(/dumps/[^"]+\.gz)"', session.get(f"{BASE}/dumps/", timeout=600).text)
+    assert dumps, "the dumps page lists no files"
     return pages, documents, queries, dumps
 
 
@@ -82,12 +84,12 @@ def crawler(index, pages, documents, queries, dumps):
     i = index * 997
     while time.monotonic() < stop:
         i += 1
-        if i % 50 == 0 and queries:
-            query = queries[i % len(queries)]
-            fetch(session, "sparql", f"{BASE}/sparql", params={"query": query},
+        if i % 500 == 0 and dumps:
+            fetch(session, "dump", BASE + dumps[(i // 500) % len(dumps)])
+        elif i % 50 == 0 and queries:
+            name, query = queries[(i // 50) % len(queries)]
+            fetch(session, f"sparql {name}", f"{BASE}/sparql", params={"query": query},
                   headers={"Accept": "application/sparql-results+json"})
-        elif i % 500 == 0 and dumps:
-            fetch(session, "dump", BASE + dumps[i % len(dumps)])
         elif i % 3 == 0:
             fetch(session, "document", documents[i % len(documents)], headers={"Accept": "text/turtle"})
         else:

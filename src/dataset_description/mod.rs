@@ -11,7 +11,10 @@ pub mod void_dcat;
 pub use service::{EndpointFeatures, service_description};
 pub use void_dcat::{Distribution, iana_media_type, void_description};
 
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::vocab::rdfs;
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, Triple,
+};
 
 use crate::error::Result;
 use crate::sparql::engine_reads::{count, select};
@@ -23,6 +26,10 @@ use crate::store::Dataset;
 pub struct GraphSizes {
     pub total: usize,
     pub graphs: Vec<(NamedNode, usize)>,
+    /// What the data itself says of each graph (its `rdfs:label` and
+    /// `rdfs:comment`, in every language), so a client can tell, say, the
+    /// page's own statements from background knowledge.
+    pub descriptions: Vec<(NamedNode, Vec<(NamedNode, Literal)>)>,
 }
 
 impl GraphSizes {
@@ -43,10 +50,38 @@ impl GraphSizes {
             graphs.push((name, size));
         }
         graphs.sort();
+        let mut descriptions = Vec::new();
+        for (name, _) in &graphs {
+            let mut said = Vec::new();
+            for property in [rdfs::LABEL, rdfs::COMMENT] {
+                let subject = NamedOrBlankNodeRef::from(name.as_ref());
+                for quad in dataset.quads_for_pattern(Some(subject), Some(property), None, None) {
+                    if let Term::Literal(text) = quad?.object {
+                        said.push((property.into_owned(), text));
+                    }
+                }
+            }
+            sort_said(&mut said);
+            descriptions.push((name.clone(), said));
+        }
         Ok(Self {
             total: dataset.len()?,
             graphs,
+            descriptions,
         })
+    }
+
+    /// The English label of a graph, if the data gives one.
+    pub fn label(&self, graph: &NamedNode) -> Option<&str> {
+        self.descriptions
+            .iter()
+            .find(|(name, _)| name == graph)
+            .and_then(|(_, said)| {
+                said.iter().find(|(p, l)| {
+                    p.as_ref() == rdfs::LABEL && l.language().is_some_and(|t| t == "en")
+                })
+            })
+            .map(|(_, l)| l.value())
     }
 }
 
@@ -107,6 +142,12 @@ impl DatasetStats {
     }
 }
 
+/// What is said of a graph, in a stable order and once each.
+fn sort_said(said: &mut Vec<(NamedNode, Literal)>) {
+    said.sort_by(|a, b| (&a.0, a.1.to_string()).cmp(&(&b.0, b.1.to_string())));
+    said.dedup();
+}
+
 /// Triples per named graph, counted by the engine in one query.
 pub fn queried_graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
     let mut graphs = Vec::new();
@@ -122,9 +163,30 @@ pub fn queried_graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
         }
     }
     graphs.sort();
+    let mut descriptions: Vec<(NamedNode, Vec<(NamedNode, Literal)>)> = graphs
+        .iter()
+        .map(|(g, _)| (g.clone(), Vec::new()))
+        .collect();
+    let described = select(
+        dataset,
+        "SELECT ?g ?p ?o WHERE { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2000/01/rdf-schema#comment> } GRAPH ?h { ?g ?p ?o } FILTER(isLiteral(?o)) }",
+    )?;
+    for row in described {
+        if let (Some(Term::NamedNode(g)), Some(Term::NamedNode(p)), Some(Term::Literal(o))) =
+            (row.get("g"), row.get("p"), row.get("o"))
+        {
+            if let Some((_, said)) = descriptions.iter_mut().find(|(name, _)| name == g) {
+                said.push((p.clone(), o.clone()));
+            }
+        }
+    }
+    for (_, said) in &mut descriptions {
+        sort_said(said);
+    }
     Ok(GraphSizes {
         total: dataset.len()?,
         graphs,
+        descriptions,
     })
 }
 

@@ -127,8 +127,15 @@ fn dataset_triples(out: &mut Statements, me: &NamedOrBlankNode, sizes: &GraphSiz
         out.add(dataset.clone(), sd("namedGraph"), named.clone());
         out.add(named.clone(), rdf::TYPE, sd("NamedGraph"));
         out.add(named.clone(), sd("name"), name.clone());
-        out.add(named, sd("graph"), graph.clone());
+        out.add(named.clone(), sd("graph"), graph.clone());
         out.add(graph.clone(), rdf::TYPE, sd("Graph"));
+        for (graph_name, said) in &sizes.descriptions {
+            if graph_name == name {
+                for (property, text) in said {
+                    out.add(named.clone(), property.clone(), text.clone());
+                }
+            }
+        }
         out.add(
             graph,
             NamedNode::new_unchecked(VOID_TRIPLES),

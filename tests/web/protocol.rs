@@ -916,3 +916,35 @@ fn repeated_queries_come_from_the_result_cache_until_the_data_changes() {
     let n = |csv: &str| csv.lines().nth(1).unwrap().trim().parse::<u64>().unwrap();
     assert_eq!(n(&after), n(&first) + 1);
 }
+
+/// A client can find which graph holds only what the page states: the
+/// Service Description and the editor's introduction name each graph with
+/// what the data says of it.
+#[test]
+fn the_graphs_are_named_with_what_they_hold() {
+    let server = common::shared();
+    let description = server
+        .get("/sparql")
+        .header("Accept", "application/n-triples")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let facts_graph = description
+        .lines()
+        .find(|l| l.contains("/graph/facts>") && l.contains("service-description#name>"))
+        .expect("the facts graph is named")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        description.lines().any(|l| l.starts_with(&facts_graph)
+            && l.contains("rdf-schema#label>")
+            && l.contains("\"What the page states\"@en")),
+        "{description}"
+    );
+    let editor = server.html("/sparql");
+    assert!(editor.contains("/graph/facts</code>"), "{editor}");
+    assert!(editor.contains("What the page states"));
+}

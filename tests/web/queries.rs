@@ -116,6 +116,7 @@ fn every_query_file_is_checked_here() {
         "16-not-stated.rq",
         "17-outside-links.rq",
         "18-facts-per-sentence.rq",
+        "19-stated-only.rq",
     ];
     let mut files: Vec<String> = std::fs::read_dir(common::repo().join("queries"))
         .unwrap()
@@ -221,6 +222,32 @@ fn seven_topics_in_the_page_order() {
         .collect();
     assert_eq!(col(&rows, "zh"), expected_zh);
     assert_eq!(col(&rows, "position"), ["1", "2", "3", "4", "5", "6", "7"]);
+}
+
+/// SKOS tools (Skosmos, SKOS Play, qSKOS) name a concept by its
+/// skos:prefLabel and find a scheme's concepts from its top concepts.
+#[test]
+fn every_concept_has_preferred_labels_in_both_languages() {
+    let unnamed = select(
+        &dataset(),
+        "SELECT ?c WHERE {
+            { ?c a skos:Concept } UNION { ?c a skos:ConceptScheme }
+            FILTER(NOT EXISTS { ?c skos:prefLabel ?en FILTER(langMatches(lang(?en), \"en\")) }
+                || NOT EXISTS { ?c skos:prefLabel ?zh FILTER(langMatches(lang(?zh), \"zh-Hans\")) })
+        }",
+    );
+    assert!(unnamed.is_empty(), "{unnamed:?}");
+    // One preferred label per language, the label the page gives.
+    let odd = select(
+        &dataset(),
+        "SELECT ?c ?l WHERE { ?c skos:prefLabel ?l . FILTER NOT EXISTS { ?c rdfs:label ?l } }",
+    );
+    assert!(odd.is_empty(), "{odd:?}");
+    let top = select(
+        &dataset(),
+        "SELECT ?c WHERE { ?s skos:hasTopConcept ?c . ?c skos:topConceptOf ?s ; skos:inScheme ?s }",
+    );
+    assert_eq!(top.len(), 7);
 }
 
 #[test]
@@ -395,7 +422,7 @@ fn text_differences_are_recorded() {
 }
 
 #[test]
-fn source_page_title_publisher_section_update() {
+fn source_page_title_byline_section_update() {
     let rows = run("14-source-page.rq");
     let text = source_text();
     let lines: Vec<&str> = text.lines().collect();
@@ -406,7 +433,9 @@ fn source_page_title_publisher_section_update() {
         .captures(&text)
         .unwrap();
     assert_eq!(rows[0]["updated"], &byline[1]);
-    assert_eq!(rows[0]["publisher"], &byline[2]);
+    // The byline credits this article; nothing claims who publishes the site.
+    assert_eq!(rows[0]["byline"], &byline[2]);
+    assert!(!ask(&dataset(), "ASK { ?s schema:publisher ?o }"));
     assert_eq!(rows[0]["section"], lines[1].trim_start_matches("Home > "));
 }
 
@@ -429,8 +458,21 @@ fn fifteen_language_editions_in_header_order() {
 #[test]
 fn what_is_not_stated_is_marked_and_kept_apart() {
     let rows = run("16-not-stated.rq");
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 8);
     assert!(col(&rows, "basis").contains(&"inference"));
+    // What is derived (the department's place in the party, the keynote's
+    // author, the page's languages) is not among the page's stated facts.
+    for derived in [
+        "?s org:unitOf ?o",
+        "?s a dg:KeynoteSpeech ; schema:author ?o",
+        "?s a schema:WebPage ; schema:inLanguage ?o",
+    ] {
+        let query = format!(
+            "ASK {{ GRAPH <{}graph/facts> {{ {derived} }} }}",
+            common::BASE
+        );
+        assert!(!ask(&dataset(), &query), "stated in graph/facts: {derived}");
+    }
     // The inferred year of the congress is not in the page's facts graph.
     assert!(!ask(
         &dataset(),
@@ -459,6 +501,41 @@ fn outside_links_are_only_the_verified_ones() {
             "http://www.wikidata.org/entity/Q956",
         ]
     );
+}
+
+#[test]
+fn only_what_the_page_states_comes_from_the_facts_graph() {
+    let rows = run("19-stated-only.rq");
+    let stated = select(
+        &dataset(),
+        &format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{}graph/facts> {{
+                ?m a schema:Event ; schema:subEvent ?x ; ?p ?o FILTER(?p != rdf:type) }} }}",
+            common::BASE
+        ),
+    );
+    assert_eq!(rows.len().to_string(), stated[0]["n"]);
+    // Each one has words of the page behind it.
+    for row in &rows {
+        let quoted = select(
+            &dataset(),
+            &format!(
+                "SELECT ?exact WHERE {{ ?st rdf:subject ?m ; rdf:predicate <{}> ; rdf:object ?o .
+                   ?m schema:subEvent ?x . FILTER(STR(?o) = {:?})
+                   ?a oa:hasBody ?st ; oa:hasTarget/oa:hasSelector/oa:exact ?exact }}",
+                row["property"], row["value"]
+            ),
+        );
+        assert!(!quoted.is_empty(), "{row:?} has no quoted evidence");
+    }
+    let kinds: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["property"].ends_with("#eventKind"))
+        .map(|r| r["value"].as_str())
+        .collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    let text = source_text();
+    assert!(kinds.iter().all(|k| text.contains(k)), "{kinds:?}");
 }
 
 #[test]

@@ -16,14 +16,31 @@ struct EditorPage<'a> {
     examples: &'a [crate::example_queries::Example],
     /// A query to open and run (from a link), as JSON, or `null`.
     initial_query_json: String,
+    /// Each named graph: its IRI, its triples, and its English label if the
+    /// data gives one (so a reader can ask one graph alone).
+    graphs: Vec<(String, usize, String)>,
 }
 
-pub(super) fn editor_page(state: &SharedState, initial_query: Option<String>) -> Result<Response> {
+pub(super) async fn editor_page(
+    state: &SharedState,
+    initial_query: Option<String>,
+) -> Result<Response> {
     let script_safe = |json: String| json.replace("</", "<\\/");
+    let dataset = state.dataset()?;
+    let sizes = super::graph_sizes(state, &dataset).await?;
+    let graphs = sizes
+        .graphs
+        .iter()
+        .map(|(name, n)| {
+            let label = sizes.label(name).unwrap_or_default().to_owned();
+            (name.as_str().to_owned(), *n, label)
+        })
+        .collect();
     let page = EditorPage {
         examples_json: script_safe(serde_json::to_string(&state.examples)?),
         examples: &state.examples,
         initial_query_json: script_safe(serde_json::to_string(&initial_query)?),
+        graphs,
     };
     let html = page.render()?;
     let mut response = Html(html).into_response();

@@ -10,6 +10,8 @@
 //! - GET without a query describes the endpoint: a SPARQL Service Description
 //!   for RDF clients, the query editor for browsers.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,6 +25,7 @@ use crate::negotiate::{negotiate, negotiate_format};
 use crate::server::page::blocking;
 use crate::sparql::url_load::fetch_loads;
 use crate::sparql::{GRAPH_FORMATS, QueryOptions, RESULT_FORMATS, prepare_update, rdf_serializer};
+use crate::store::Dataset;
 
 mod editor;
 mod protocol;
@@ -61,7 +64,7 @@ pub async fn get(
     match request.query {
         Some(query) if request.formats.is_empty() && prefers_html(&headers) => {
             // A person following a link: the editor, with the query in it, run.
-            editor_page(&state, Some(query))
+            editor_page(&state, Some(query)).await
         }
         Some(_) => answer_query(state, headers, request).await,
         None => describe(state, headers).await,
@@ -189,11 +192,26 @@ async fn answer_update(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// The triples in each named graph of `dataset` and what the data says of
+/// each graph, counted once per data version.
+async fn graph_sizes(state: &SharedState, dataset: &Dataset) -> Result<Arc<GraphSizes>> {
+    let counter = dataset.clone();
+    state
+        .graph_sizes
+        .get(
+            dataset.version(),
+            &state.metrics,
+            "graph_sizes",
+            move || GraphSizes::count(&counter),
+        )
+        .await
+}
+
 /// GET `/sparql` without a query: the Service Description or the editor.
 async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
     let media_type = negotiate(&headers, DESCRIPTION_TYPES)?;
     if media_type == "text/html" {
-        return editor_page(&state, None);
+        return editor_page(&state, None).await;
     }
     let format = oxigraph::io::RdfFormat::from_media_type(media_type).ok_or_else(|| {
         Error::NotAcceptable {
@@ -207,16 +225,7 @@ async fn describe(state: SharedState, headers: HeaderMap) -> Result<Response> {
         update: state.settings.update_token.is_some(),
         federation: state.settings.allow_service,
     };
-    let counter = dataset.clone();
-    let sizes = state
-        .graph_sizes
-        .get(
-            dataset.version(),
-            &state.metrics,
-            "graph_sizes",
-            move || GraphSizes::count(&counter),
-        )
-        .await?;
+    let sizes = graph_sizes(&state, &dataset).await?;
     let body = blocking(move || {
         let mut serializer = rdf_serializer(format, dataset.base()).for_writer(Vec::new());
         let graph_store = dataset.base().resolve("store");

@@ -34,3 +34,4 @@ server=$!
 for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.5; done
 timeout $((seconds + 900)) "$python" benches/soak.py "http://127.0.0.1:$port" "$server" "$token" "$seconds"
 echo "# server log: $(grep -c . "$work/server.log") lines, $(grep -ci 'error\|panic' "$work/server.log" || true) with error or panic"
+grep -i 'error\|panic' "$work/server.log" | head -5 || true

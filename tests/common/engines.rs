@@ -232,6 +232,13 @@ impl Engine {
                 // port number is handed out again once it is free) lets
                 // one load overwrite or delete the other's file.
                 static LOADS: AtomicUsize = AtomicUsize::new(0);
+                // One load at a time: two loads that meet a language tag new
+                // to Virtuoso at once can both try to register it, and one
+                // fails ("SR197: Non unique primary key on
+                // DB.DBA.RDF_LANGUAGE"). Servers of one test binary start in
+                // parallel, so their loads would otherwise overlap.
+                static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+                let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
                 let n = LOADS.fetch_add(1, Ordering::Relaxed);
                 let file = self.dir.join(format!("load-{n}.nt"));
                 std::fs::write(&file, ntriples).unwrap();

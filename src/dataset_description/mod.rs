@@ -11,6 +11,8 @@ pub mod void_dcat;
 pub use service::{EndpointFeatures, service_description};
 pub use void_dcat::{Distribution, iana_media_type, void_description};
 
+use std::collections::BTreeMap;
+
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, Triple,
@@ -29,7 +31,7 @@ pub struct GraphSizes {
     /// What the data itself says of each graph (its `rdfs:label` and
     /// `rdfs:comment`, in every language), so a client can tell, say, the
     /// page's own statements from background knowledge.
-    pub descriptions: Vec<(NamedNode, Vec<(NamedNode, Literal)>)>,
+    pub descriptions: BTreeMap<NamedNode, Vec<(NamedNode, Literal)>>,
 }
 
 impl GraphSizes {
@@ -50,7 +52,7 @@ impl GraphSizes {
             graphs.push((name, size));
         }
         graphs.sort();
-        let mut descriptions = Vec::new();
+        let mut descriptions = BTreeMap::new();
         for (name, _) in &graphs {
             let mut said = Vec::new();
             for property in [rdfs::LABEL, rdfs::COMMENT] {
@@ -62,7 +64,7 @@ impl GraphSizes {
                 }
             }
             sort_said(&mut said);
-            descriptions.push((name.clone(), said));
+            descriptions.insert(name.clone(), said);
         }
         Ok(Self {
             total: dataset.len()?,
@@ -73,14 +75,9 @@ impl GraphSizes {
 
     /// The English label of a graph, if the data gives one.
     pub fn label(&self, graph: &NamedNode) -> Option<&str> {
-        self.descriptions
-            .iter()
-            .find(|(name, _)| name == graph)
-            .and_then(|(_, said)| {
-                said.iter().find(|(p, l)| {
-                    p.as_ref() == rdfs::LABEL && l.language().is_some_and(|t| t == "en")
-                })
-            })
+        let said = self.descriptions.get(graph)?;
+        said.iter()
+            .find(|(p, l)| p.as_ref() == rdfs::LABEL && l.language().is_some_and(|t| t == "en"))
             .map(|(_, l)| l.value())
     }
 }
@@ -163,7 +160,7 @@ pub fn queried_graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
         }
     }
     graphs.sort();
-    let mut descriptions: Vec<(NamedNode, Vec<(NamedNode, Literal)>)> = graphs
+    let mut descriptions: BTreeMap<NamedNode, Vec<(NamedNode, Literal)>> = graphs
         .iter()
         .map(|(g, _)| (g.clone(), Vec::new()))
         .collect();
@@ -175,12 +172,12 @@ pub fn queried_graph_sizes(dataset: &Dataset) -> Result<GraphSizes> {
         if let (Some(Term::NamedNode(g)), Some(Term::NamedNode(p)), Some(Term::Literal(o))) =
             (row.get("g"), row.get("p"), row.get("o"))
         {
-            if let Some((_, said)) = descriptions.iter_mut().find(|(name, _)| name == g) {
+            if let Some(said) = descriptions.get_mut(g) {
                 said.push((p.clone(), o.clone()));
             }
         }
     }
-    for (_, said) in &mut descriptions {
+    for said in descriptions.values_mut() {
         sort_said(said);
     }
     Ok(GraphSizes {

@@ -129,12 +129,8 @@ fn dataset_triples(out: &mut Statements, me: &NamedOrBlankNode, sizes: &GraphSiz
         out.add(named.clone(), sd("name"), name.clone());
         out.add(named.clone(), sd("graph"), graph.clone());
         out.add(graph.clone(), rdf::TYPE, sd("Graph"));
-        for (graph_name, said) in &sizes.descriptions {
-            if graph_name == name {
-                for (property, text) in said {
-                    out.add(named.clone(), property.clone(), text.clone());
-                }
-            }
+        for (property, text) in sizes.descriptions.get(name).into_iter().flatten() {
+            out.add(named.clone(), property.clone(), text.clone());
         }
         out.add(
             graph,

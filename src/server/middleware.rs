@@ -5,14 +5,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderName, HeaderValue, Method, header};
-use tower_http::cors::{Any, CorsLayer};
-use tower_http::request_id::{MakeRequestId, RequestId};
-
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use prometheus_client::metrics::gauge::Gauge;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::request_id::{MakeRequestId, RequestId};
 
 use super::SharedState;
 use super::metrics::{RequestLabels, Route, RouteLabels, method_label};

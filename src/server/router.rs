@@ -14,7 +14,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use super::middleware::{RequestIds, cors, finish_response};
+use super::middleware::{RequestIds, cors, finish_response, record};
 use super::state::SharedState;
 use super::{
     admin, assets, classes, dumps, endpoint, fragments, graph_store, health, home, ontology,
@@ -72,10 +72,7 @@ fn routes() -> Router<SharedState> {
 fn with_layers(routes: Router<SharedState>, state: SharedState) -> Router {
     let max_body = state.settings.max_body_bytes;
     routes
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            super::middleware::record,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), record))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(cors())
         // Compress what is asked for, but not what is already gzip, nor a

@@ -26,16 +26,22 @@ pub(super) async fn editor_page(
     initial_query: Option<String>,
 ) -> Result<Response> {
     let script_safe = |json: String| json.replace("</", "<\\/");
-    let dataset = state.dataset()?;
-    let sizes = super::graph_sizes(state, &dataset).await?;
-    let graphs = sizes
-        .graphs
-        .iter()
-        .map(|(name, n)| {
-            let label = sizes.label(name).unwrap_or_default().to_owned();
-            (name.as_str().to_owned(), *n, label)
-        })
-        .collect();
+    // While the data still loads the editor opens all the same, without
+    // the list of graphs.
+    let graphs = match state.dataset() {
+        Ok(dataset) => {
+            let sizes = super::graph_sizes(state, &dataset).await?;
+            sizes
+                .graphs
+                .iter()
+                .map(|(name, n)| {
+                    let label = sizes.label(name).unwrap_or_default().to_owned();
+                    (name.as_str().to_owned(), *n, label)
+                })
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
     let page = EditorPage {
         examples_json: script_safe(serde_json::to_string(&state.examples)?),
         examples: &state.examples,
